@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cli.h: the qib command's subcommand table and shared helpers.
+ * Only the CLI prints and exits; it turns a qib_status into an exit code. */
+#ifndef QIB_CLI_H
+#define QIB_CLI_H
+
+#include "qib.h"
+
+/* Exit codes: 0 success, 1 usage error, 2 bad or unreadable input,
+ * 3 internal or resource failure. */
+enum { CLI_EXIT_OK = 0, CLI_EXIT_USAGE = 1, CLI_EXIT_INPUT = 2, CLI_EXIT_FAILURE = 3 };
+
+typedef struct cli_command {
+    const char *name;
+    const char *summary;
+    const char *usage; /* full help text */
+    int (*run)(int argc, char **argv);
+} cli_command;
+
+/* Every subcommand, in the order `qib help` lists them (cli_commands.c). */
+extern const cli_command cli_command_table[];
+extern const size_t cli_command_count;
+
+/* Prints "qib: FILE: FIELD: REASON" to stderr and returns the exit code for st. */
+int cli_report(const qib_error *err, qib_status st);
+/* Exit code for a status (2 for input problems, 3 for memory/internal). */
+int cli_exit_code(qib_status st);
+/* Prints "qib CMD: MESSAGE" and a hint to stderr; returns CLI_EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...);
+
+int cmd_help(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
+int cmd_features(int argc, char **argv);
+int cmd_settings(int argc, char **argv);
+int cmd_phantom(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+
+#endif
