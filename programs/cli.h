@@ -23,6 +23,9 @@ extern const size_t cli_command_count;
 
 /* Prints "qib: FILE: FIELD: REASON" to stderr and returns the exit code for st. */
 int cli_report(const qib_error *err, qib_status st);
+/* Names the file in err when the library did not (e.g. a grid mismatch is
+ * reported against the mask file). */
+void cli_set_file(qib_error *err, const char *path);
 /* Exit code for a status (2 for input problems, 3 for memory/internal). */
 int cli_exit_code(qib_status st);
 /* Prints "qib CMD: MESSAGE" and a hint to stderr; returns CLI_EXIT_USAGE. */
@@ -38,3 +41,20 @@ int cmd_info(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 
 #endif
+
+/* ---- option parsing shared by the subcommands (cli_util.c) ----
+ * Accepts "--name value" and "--name=value". cli_opt_value returns the value
+ * and advances *i past it, or NULL (after printing a usage error) when the
+ * value is missing. */
+const char *cli_opt_value(int argc, char **argv, int *i, const char *name);
+/* Is argv[i] the option `name`, alone or as "--name=..."? */
+int cli_is_opt(const char *arg, const char *name);
+/* Parses "a,b,c" into n doubles (n = 1 accepts one value for all three). */
+int cli_parse_triple(const char *text, double out[3]);
+
+/* Writes `path`.provenance.json (or prov_path when not NULL) for an output
+ * file, with the command line, settings, inputs and outputs. inputs and
+ * roles are parallel arrays of n entries. Returns an exit code. */
+int cli_write_provenance(const char *out_path, const char *prov_path, int argc, char **argv,
+                         const qib_settings *settings, const char *const *roles,
+                         const char *const *inputs, size_t n);

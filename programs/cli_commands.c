@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cli_commands.c: the table of subcommands. `qib help` and the docs list it. */
+#include "cli.h"
+
+const cli_command cli_command_table[] = {
+    {"extract", "compute features of a region: qib extract IMAGE MASK",
+     "usage: qib extract IMAGE MASK [options]\n"
+     "\n"
+     "Loads IMAGE and MASK (NIfTI .nii/.nii.gz, NRRD .nrrd/.nhdr), checks that they share\n"
+     "a grid, selects the label and computes every enabled feature family.\n"
+     "\n"
+     "options:\n"
+     "  --label N            mask label of the region (default 1; 0 = every non-zero voxel)\n"
+     "  --format F           csv (one row, one column per feature; default), long (one row\n"
+     "                       per feature), json\n"
+     "  --out FILE           write the results to FILE (default: standard output) and the\n"
+     "                       provenance record to FILE.provenance.json\n"
+     "  --provenance FILE    write the provenance record to FILE\n"
+     "  --set NAME=VALUE     set any setting (see `qib settings`); may be repeated\n"
+     "  --families LIST      comma-separated feature families (default all)\n"
+     "\n"
+     "exit status: 0 success, 1 usage error, 2 unreadable or inconsistent input,\n"
+     "3 out of memory or internal failure\n",
+     cmd_extract},
+    {"features", "list the feature registry",
+     "usage: qib features [--family NAME] [--families] [--markdown]\n"
+     "\n"
+     "Lists every feature qib computes: family, name, IBSI code, PyRadiomics name, unit.\n"
+     "  --family NAME   only this family\n"
+     "  --families      list the families instead\n"
+     "  --markdown      print docs/FEATURES.md\n",
+     cmd_features},
+    {"settings", "list every setting with its default and range",
+     "usage: qib settings [--markdown]\n"
+     "\n"
+     "Lists every setting: name, group, type, default, allowed values, description.\n"
+     "  --markdown      print docs/SETTINGS.md\n",
+     cmd_settings},
+    {"phantom", "write a synthetic case with known ground truth",
+     "usage: qib phantom OUTDIR [options]\n"
+     "\n"
+     "Writes OUTDIR/image.nii.gz (int16, CT-like), OUTDIR/mask.nii.gz (label 1) and\n"
+     "OUTDIR/truth.json (exact volume, voxel count, noiseless mean), with provenance.\n"
+     "Same options give the same bytes on every machine.\n"
+     "\n"
+     "options:\n"
+     "  --shape S            sphere (default), ellipsoid or cube\n"
+     "  --radius R[,R,R]     semi-axes in mm (cube: half sides); default 13.4 (about 10 cm3)\n"
+     "  --size NX,NY,NZ      grid size in voxels (default 128,128,64)\n"
+     "  --spacing SX,SY,SZ   voxel spacing in mm (default 0.8,0.8,2.0)\n"
+     "  --offset X,Y,Z       lesion centre relative to the grid centre, mm (default 0,0,0)\n"
+     "  --noise SD           noise standard deviation in HU (default 10)\n"
+     "  --seed N             noise seed (default 1)\n"
+     "  --format F           nii.gz (default), nii or nrrd\n",
+     cmd_phantom},
+    {"info", "print an image file's header: grid, type, orientation",
+     "usage: qib info FILE\n"
+     "\n"
+     "Prints the format, voxel type, dimensions, spacing, origin and direction cosines\n"
+     "(LPS, as ITK/SimpleITK/3D Slicer report them) and the intensity range.\n",
+     cmd_info},
+    {"convert", "convert an image between NIfTI and NRRD",
+     "usage: qib convert INPUT OUTPUT\n"
+     "\n"
+     "Reads INPUT and writes OUTPUT in the format its name gives (.nii, .nii.gz, .nrrd,\n"
+     ".nhdr), keeping voxel type and geometry; writes OUTPUT.provenance.json.\n",
+     cmd_convert},
+    {"version", "print the version and build commit", "usage: qib version\n", cmd_version},
+    {"help", "list commands, or explain one: qib help COMMAND", "usage: qib help [COMMAND]\n",
+     cmd_help},
+};
+
+const size_t cli_command_count = sizeof cli_command_table / sizeof cli_command_table[0];
