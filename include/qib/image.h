@@ -51,8 +51,9 @@ QIB_API void qib_grid_affine(const qib_grid *g, double m[16]);
  * and spacings may differ by at most tolerance * spacing[0] of grid a, and
  * direction cosines by at most direction_tolerance. Defaults (used when the
  * tolerances passed are <= 0): 1e-6 and 1e-6, as in ITK's
- * ImageToImageFilter. On mismatch returns QIB_ERR_GRID_MISMATCH and names the
- * first differing property in err->field, with both values in err->reason. */
+ * ImageToImageFilter. On mismatch returns QIB_ERR_GRID_MISMATCH; err->reason
+ * names the first differing property with both values, e.g. "dimensions
+ * 512\u00d7512\u00d7199 differ from image 512\u00d7512\u00d7200". */
 QIB_API qib_status qib_grid_check_same(const qib_grid *a, const qib_grid *b,
                                        double tolerance, double direction_tolerance,
                                        qib_error *err);

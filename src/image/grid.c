@@ -65,28 +65,28 @@ qib_status qib_grid_check_same(const qib_grid *a, const qib_grid *b, double tole
     if (tolerance <= 0) tolerance = 1e-6;
     if (direction_tolerance <= 0) direction_tolerance = 1e-6;
     if (a->dim[0] != b->dim[0] || a->dim[1] != b->dim[1] || a->dim[2] != b->dim[2])
-        return qib__fail(err, QIB_ERR_GRID_MISMATCH, NULL, -1, "dimensions",
+        return qib__fail(err, QIB_ERR_GRID_MISMATCH, NULL, -1, NULL,
                          "dimensions %zu\u00d7%zu\u00d7%zu differ from image %zu\u00d7%zu\u00d7%zu",
                          b->dim[0], b->dim[1], b->dim[2], a->dim[0], a->dim[1], a->dim[2]);
     /* ITK: coordinate tolerance scaled by the first spacing of the image. */
     double ctol = tolerance * a->spacing[0];
     for (int c = 0; c < 3; c++)
         if (!(fabs(a->spacing[c] - b->spacing[c]) <= ctol))
-            return qib__fail(err, QIB_ERR_GRID_MISMATCH, NULL, -1, "spacing",
+            return qib__fail(err, QIB_ERR_GRID_MISMATCH, NULL, -1, NULL,
                              "spacing %.9g\u00d7%.9g\u00d7%.9g mm differs from image "
                              "%.9g\u00d7%.9g\u00d7%.9g mm (tolerance %.3g mm)",
                              b->spacing[0], b->spacing[1], b->spacing[2], a->spacing[0],
                              a->spacing[1], a->spacing[2], ctol);
     for (int c = 0; c < 3; c++)
         if (!(fabs(a->origin[c] - b->origin[c]) <= ctol))
-            return qib__fail(err, QIB_ERR_GRID_MISMATCH, NULL, -1, "origin",
+            return qib__fail(err, QIB_ERR_GRID_MISMATCH, NULL, -1, NULL,
                              "origin (%.9g, %.9g, %.9g) mm differs from image "
                              "(%.9g, %.9g, %.9g) mm (tolerance %.3g mm)",
                              b->origin[0], b->origin[1], b->origin[2], a->origin[0],
                              a->origin[1], a->origin[2], ctol);
     for (int k = 0; k < 9; k++)
         if (!(fabs(a->direction[k] - b->direction[k]) <= direction_tolerance))
-            return qib__fail(err, QIB_ERR_GRID_MISMATCH, NULL, -1, "direction",
+            return qib__fail(err, QIB_ERR_GRID_MISMATCH, NULL, -1, NULL,
                              "direction cosines [%.6g %.6g %.6g; %.6g %.6g %.6g; %.6g %.6g "
                              "%.6g] differ from the image's (tolerance %.3g)",
                              b->direction[0], b->direction[1], b->direction[2],

@@ -61,20 +61,20 @@ static void test_grid_check_same(void **state) {
     assert_int_equal(qib_grid_check_same(&a, &b, 0, 0, &err), QIB_OK);
     b.origin[1] += 1e-5;
     assert_int_equal(qib_grid_check_same(&a, &b, 0, 0, &err), QIB_ERR_GRID_MISMATCH);
-    assert_string_equal(err.field, "origin");
+    assert_non_null(strstr(err.reason, "origin ("));
     b = a;
     b.dim[2] = 4;
     assert_int_equal(qib_grid_check_same(&a, &b, 0, 0, &err), QIB_ERR_GRID_MISMATCH);
-    assert_string_equal(err.field, "dimensions");
-    assert_non_null(strstr(err.reason, "10\u00d720\u00d74 differ from image 10\u00d720\u00d75"));
+    assert_string_equal(err.field, "");
+    assert_non_null(strstr(err.reason, "dimensions 10\u00d720\u00d74 differ from image 10\u00d720\u00d75"));
     b = a;
     b.direction[0] += 1e-3;
     assert_int_equal(qib_grid_check_same(&a, &b, 0, 0, &err), QIB_ERR_GRID_MISMATCH);
-    assert_string_equal(err.field, "direction");
+    assert_non_null(strstr(err.reason, "direction cosines"));
     b = a;
     b.spacing[2] = 3.001; /* differs by 1e-3 mm; tolerance is a fraction of spacing[0] = 0.5 */
     assert_int_equal(qib_grid_check_same(&a, &b, 0, 0, &err), QIB_ERR_GRID_MISMATCH);
-    assert_string_equal(err.field, "spacing");
+    assert_non_null(strstr(err.reason, "spacing 0.5"));
     assert_int_equal(qib_grid_check_same(&a, &b, 1e-3, 0, &err), QIB_ERR_GRID_MISMATCH);
     assert_int_equal(qib_grid_check_same(&a, &b, 1e-2, 0, &err), QIB_OK);
 }
