@@ -55,9 +55,39 @@ void qib__buf_printf(qib_buf *b, const char *fmt, ...) {
     b->len += (size_t)n;
 }
 
+/* Length of the valid UTF-8 sequence at p (RFC 3629: no overlongs, no
+ * surrogates, at most U+10FFFF), or 0 when the bytes are not valid UTF-8. */
+static size_t utf8_len(const unsigned char *p) {
+    if (p[0] < 0x80) return 1;
+    if (p[0] >= 0xC2 && p[0] <= 0xDF) return (p[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+        unsigned lo = p[0] == 0xE0 ? 0xA0 : 0x80, hi = p[0] == 0xED ? 0x9F : 0xBF;
+        return (p[1] >= lo && p[1] <= hi && (p[2] & 0xC0) == 0x80) ? 3 : 0;
+    }
+    if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+        unsigned lo = p[0] == 0xF0 ? 0x90 : 0x80, hi = p[0] == 0xF4 ? 0x8F : 0xBF;
+        return (p[1] >= lo && p[1] <= hi && (p[2] & 0xC0) == 0x80 && (p[3] & 0xC0) == 0x80)
+                   ? 4
+                   : 0;
+    }
+    return 0;
+}
+
 void qib__buf_json_string(qib_buf *b, const char *s) {
     qib__buf_puts(b, "\"");
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p >= 0x80) {
+            /* valid UTF-8 is copied; any other byte is read as Latin-1, so
+             * the output is always valid JSON and no byte is lost */
+            size_t n = utf8_len(p);
+            if (n) {
+                qib__buf_append(b, p, n);
+                p += n - 1;
+            } else {
+                qib__buf_printf(b, "\\u%04x", *p);
+            }
+            continue;
+        }
         switch (*p) {
         case '"': qib__buf_puts(b, "\\\""); break;
         case '\\': qib__buf_puts(b, "\\\\"); break;
