@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# scripts/bench.sh: qib's benchmarks. Figures to read, never a pass/fail test.
+#
+#   scripts/bench.sh [SECTION...]     default: every section in ALL_SECTIONS
+#   scripts/bench.sh --list           the sections
+#
+# Each section is a shell function section_NAME. To add a benchmark (e.g.
+# feature extraction on the same cases), write section_NAME, add NAME to
+# ALL_SECTIONS, and put its C driver in bench/bench_NAME.c (bench/CMakeLists.txt
+# builds every bench/bench_*.c). Results go to stdout and to
+# $BENCH_OUT/NAME.tsv. See bench/README.md.
+#
+# Environment (all optional):
+#   BENCH_BUILD   Release build folder          (default build/release)
+#   BENCH_DATA    benchmark cases folder        (default build/bench-data)
+#   BENCH_OUT     result tables folder          (default build/bench-results)
+#   BENCH_REPEAT  runs per measurement (median) (default 5)
+#   BENCH_CASES   cases to run                  (default "ct_small ct_large")
+#   QIB_SHARED_DIR  the shared data folder      (default ../shared beside the repo)
+#   PYTHON        Python with numpy, scipy, nibabel (default /usr/bin/python3)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+BUILD=${BENCH_BUILD:-build/release}
+DATA=${BENCH_DATA:-build/bench-data}
+OUT=${BENCH_OUT:-build/bench-results}
+REPEAT=${BENCH_REPEAT:-5}
+CASES=${BENCH_CASES:-ct_small ct_large}
+SHARED=${QIB_SHARED_DIR:-$ROOT/../shared}
+PYTHON=${PYTHON:-/usr/bin/python3}
+ALL_SECTIONS="load"
+
+say() { printf '%s\n' "$*"; }
+skip() { say "SKIP: $*"; }
+
+# ---- shared steps ----
+
+# Configures and builds the Release build (no sanitizers) and the named
+# bench targets.
+# Compiler output goes to $OUT/build.log, shown only when the build fails.
+build_targets() {
+    mkdir -p "$OUT"
+    local log="$OUT/build.log"
+    : >"$log"
+    if [ ! -f "$BUILD/CMakeCache.txt" ]; then
+        say "== configuring $BUILD (Release)"
+        if ! cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DQIB_SANITIZE=OFF \
+            >>"$log" 2>&1; then
+            tail -30 "$log" >&2
+            return 1
+        fi
+    fi
+    say "== building $* in $BUILD (log: $log)"
+    if ! cmake --build "$BUILD" -j"$(nproc 2>/dev/null || echo 2)" --target "$@" >>"$log" 2>&1; then
+        grep -E 'error|Error' "$log" | head -30 >&2
+        return 1
+    fi
+}
+
+# Makes the benchmark cases with ../shared/bench/make_data.py unless they are
+# there already. Returns 1 (after a message) when they cannot be made.
+ensure_data() {
+    local missing=0 c
+    for c in $CASES; do
+        [ -f "$DATA/${c}_image.nii" ] && [ -f "$DATA/${c}_mask.nii" ] || missing=1
+    done
+    [ "$missing" = 0 ] && return 0
+    if [ ! -f "$SHARED/bench/make_data.py" ]; then
+        skip "$SHARED/bench/make_data.py is absent (the shared data folder ../shared is needed)"
+        return 1
+    fi
+    if ! "$PYTHON" -c 'import numpy, scipy, nibabel' 2>/dev/null; then
+        skip "$PYTHON lacks numpy, scipy or nibabel" \
+            "(Debian: apt-get install python3-numpy python3-scipy python3-nibabel)"
+        return 1
+    fi
+    say "== making the benchmark cases in $DATA (about 20 s)"
+    mkdir -p "$DATA"
+    "$PYTHON" "$SHARED/bench/make_data.py" "$DATA"
+}
+
+# The SHA-1 the shared README gives for a case's image voxels, or "".
+expected_sha1() {
+    local readme="$SHARED/bench/README.md"
+    [ -f "$readme" ] || return 0
+    grep -oE "\`[0-9a-f]{40}\` for \`$1\`" "$readme" | grep -oE '[0-9a-f]{40}' | head -1 || true
+}
+
+# SHA-1 of the voxel bytes of an uncompressed little-endian NIfTI-1 file (the
+# data after vox_offset, which is ITK buffer order, i.e. what PyRadiomics
+# hashes).
+nifti_voxel_sha1() {
+    local off
+    off=$(od -An -tf4 -j108 -N4 "$1" | tr -d ' ')
+    off=${off%%.*}
+    tail -c +"$((off + 1))" "$1" | sha1sum | cut -d' ' -f1
+}
+
+# Informative: does our copy of each case equal the one PyRadiomics measured?
+verify_data() {
+    local c want got
+    for c in $CASES; do
+        want=$(expected_sha1 "$c")
+        [ -n "$want" ] || { say "   $c: no reference SHA-1 in the shared README"; continue; }
+        got=$(nifti_voxel_sha1 "$DATA/${c}_image.nii")
+        if [ "$got" = "$want" ]; then
+            say "   $c: voxel SHA-1 matches the reference ($got)"
+        else
+            say "   $c: voxel SHA-1 $got differs from the reference $want;" \
+                "figures are not comparable with the PyRadiomics ones"
+        fi
+    done
+}
+
+# gzip (-6, like most tools) and NRRD copies of each case's image, made once.
+make_copies() {
+    local c f
+    for c in $CASES; do
+        f="$DATA/${c}_image"
+        if [ ! -f "$f.nii.gz" ] || [ "$f.nii" -nt "$f.nii.gz" ]; then
+            say "== gzip -6 $f.nii"
+            gzip -k -6 -f "$f.nii"
+        fi
+        if [ ! -f "$f.nrrd" ] || [ "$f.nii" -nt "$f.nrrd" ]; then
+            say "== writing $f.nrrd"
+            "$BUILD/bench/bench_load" --convert "$f.nii" "$f.nrrd" ||
+                say "   (could not write $f.nrrd; the NRRD rows will be missing)"
+        fi
+    done
+}
+
+machine_info() {
+    say "== $(date -u '+%Y-%m-%d %H:%M UTC'), qib $(git rev-parse --short HEAD 2>/dev/null || echo '?')," \
+        "$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || uname -m)," \
+        "$(nproc 2>/dev/null || echo '?') cores," \
+        "$(awk '/MemTotal/ {printf "%.0f GB RAM", $2 / 1048576}' /proc/meminfo 2>/dev/null || true)"
+}
+
+# ---- sections ----
+
+# load: qib_image_read of each case as .nii, .nii.gz and .nrrd, one process
+# per file so that the peak RSS belongs to that file alone.
+section_load() {
+    say ""
+    say "#### load: qib_image_read, median of $REPEAT runs, one process per file"
+    build_targets bench_load || { say "bench.sh: the build failed" >&2; return 1; }
+    ensure_data || return 0
+    verify_data
+    make_copies
+    mkdir -p "$OUT"
+    local tsv="$OUT/load.tsv" c ext f want
+    "$BUILD/bench/bench_load" --tsv-header | sed 's/^/case\tsha1_ok\t/' >"$tsv"
+    for c in $CASES; do
+        want=$(expected_sha1 "$c")
+        for ext in nii nii.gz nrrd; do
+            f="$DATA/${c}_image.$ext"
+            [ -f "$f" ] || continue
+            local line ok="-"
+            if line=$("$BUILD/bench/bench_load" --tsv --sha1 --repeat "$REPEAT" "$f"); then
+                if [ -n "$want" ]; then
+                    [ "$(printf '%s' "$line" | awk -F'\t' '{print $NF}')" = "$want" ] && ok=yes || ok=NO
+                fi
+                printf '%s\t%s\t%s\n' "$c" "$ok" "$line" >>"$tsv"
+            else
+                say "   $f: bench_load failed (see above)"
+            fi
+        done
+    done
+    # case sha1_ok file format gzip dtype file_mb data_mb load_s read_s inflate_s ratio
+    # peak_rss_mb rss_increase_mb sha1
+    say ""
+    awk -F'\t' '
+        NR == 1 {
+            printf "%-9s %-12s %9s %9s %9s %10s %7s %9s %9s %6s\n", "case", "format", "size MB",
+                   "load s", "read s", "inflate s", "ratio", "peak MB", "+RSS MB", "SHA-1"
+            next
+        }
+        {
+            fmt = $4; if ($5 == 1) fmt = fmt "+gz"
+            printf "%-9s %-12s %9.1f %9.4f %9.4f %10s %7s %9.1f %9.1f %6s\n", $1, fmt, $7, $9,
+                   $10, $11, $12, $13, $14, $2
+        }' "$tsv"
+    say ""
+    say "size: file on disk. load: qib_image_read (median). read: the raw file into memory."
+    say "inflate: libdeflate one-shot inflate of the gzip bytes already in memory, into a fresh"
+    say "buffer; ratio = load / inflate (target: about 1). peak: process peak RSS; +RSS: its"
+    say "increase over the peak before loading (voxel data: $(awk -F'\t' 'NR > 1 && !seen[$1]++ {printf "%s%s %s MB", sep, $1, $8; sep = ", "}' "$tsv"))."
+    say "SHA-1: the loaded voxels equal the reference case. Table: $tsv"
+}
+
+# ---- main ----
+
+if [ "${1:-}" = "--list" ]; then
+    say "$ALL_SECTIONS"
+    exit 0
+fi
+SECTIONS=${*:-$ALL_SECTIONS}
+for s in $SECTIONS; do
+    if ! declare -F "section_$s" >/dev/null; then
+        say "bench.sh: unknown section '$s' (sections: $ALL_SECTIONS)" >&2
+        exit 1
+    fi
+done
+machine_info
+for s in $SECTIONS; do "section_$s"; done
