@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* qib.h: quantitative imaging biomarkers, the public API.
  *
- * Read in this order: version, errors, the image model, file I/O, settings,
+ * Read in this order: version, errors, the image model, file I/O, DICOM, settings,
  * the feature registry and results, the one-call extraction, output writers,
  * provenance and synthetic phantoms. */
 #ifndef QIB_H
@@ -11,6 +11,7 @@
 #include "qib/status.h"
 #include "qib/image.h"
 #include "qib/io.h"
+#include "qib/dicom.h"
 #include "qib/settings.h"
 #include "qib/features.h"
 #include "qib/extract.h"

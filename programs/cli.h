@@ -39,6 +39,7 @@ int cmd_settings(int argc, char **argv);
 int cmd_phantom(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
+int cmd_dicom(int argc, char **argv);
 
 #endif
 

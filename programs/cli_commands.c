@@ -22,6 +22,18 @@ const cli_command cli_command_table[] = {
      "exit status: 0 success, 1 usage error, 2 unreadable or inconsistent input,\n"
      "3 out of memory or internal failure\n",
      cmd_extract},
+    {"dicom", "read DICOM: dump, hash, ls, convert a series to NIfTI",
+     "usage: qib dicom dump FILE...\n"
+     "       qib dicom hash FILE...\n"
+     "       qib dicom ls [-r] DIR\n"
+     "       qib dicom convert [-r] [--series UID] [--force] SERIES_DIR|FILE OUTPUT\n"
+     "\n"
+     "dump: every element (tag, VR, length, value, nested items indented).\n"
+     "hash: SHA-256 of the decoded pixels (the corpus pixel_sha256).\n"
+     "ls: patients, studies and series of a folder.\n"
+     "convert: sort the slices of one series into a volume (.nii.gz, .nrrd).\n"
+     "  --force  accept missing slices, uneven spacing or gantry tilt (warnings)\n",
+     cmd_dicom},
     {"features", "list the feature registry",
      "usage: qib features [--family NAME] [--families] [--markdown]\n"
      "\n"
