@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* shape_fit.c: shapes fitted around a region, for the morphology family:
+ * principal axes (symmetric 3x3 eigen-decomposition), the ellipsoid surface
+ * series of IBSI 1, the minimum-volume enclosing ellipsoid and an oriented
+ * minimum bounding box. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mesh.h"
+
+#define PI 3.14159265358979323846
+
+/* Cyclic Jacobi rotations until the off-diagonal part vanishes (converges
+ * quadratically; 3x3 needs a handful of sweeps). */
+void qib__sym3_eigen(const double a_in[9], double w[3], double v[9]) {
+    double a[9];
+    memcpy(a, a_in, sizeof a);
+    for (int i = 0; i < 9; i++) v[i] = (i % 4 == 0) ? 1.0 : 0.0;
+    for (int sweep = 0; sweep < 50; sweep++) {
+        double off = fabs(a[1]) + fabs(a[2]) + fabs(a[5]);
+        double scale = fabs(a[0]) + fabs(a[4]) + fabs(a[8]);
+        if (off == 0.0 || off <= 1e-300 + 1e-17 * scale) break;
+        for (int p = 0; p < 2; p++)
+            for (int q = p + 1; q < 3; q++) {
+                double apq = a[3 * p + q];
+                if (apq == 0.0) continue;
+                double theta = (a[3 * q + q] - a[3 * p + p]) / (2.0 * apq);
+                double t = (theta >= 0 ? 1.0 : -1.0) / (fabs(theta) + sqrt(theta * theta + 1.0));
+                double c = 1.0 / sqrt(t * t + 1.0), s = t * c;
+                /* A <- J^T A J with J the rotation in the (p, q) plane */
+                for (int k = 0; k < 3; k++) {
+                    double akp = a[3 * k + p], akq = a[3 * k + q];
+                    a[3 * k + p] = c * akp - s * akq;
+                    a[3 * k + q] = s * akp + c * akq;
+                }
+                for (int k = 0; k < 3; k++) {
+                    double apk = a[3 * p + k], aqk = a[3 * q + k];
+                    a[3 * p + k] = c * apk - s * aqk;
+                    a[3 * q + k] = s * apk + c * aqk;
+                }
+                for (int k = 0; k < 3; k++) {
+                    double vkp = v[3 * k + p], vkq = v[3 * k + q];
+                    v[3 * k + p] = c * vkp - s * vkq;
+                    v[3 * k + q] = s * vkp + c * vkq;
+                }
+            }
+    }
+    double d[3] = {a[0], a[4], a[8]};
+    int ord[3] = {0, 1, 2};
+    for (int i = 0; i < 3; i++)
+        for (int j = i + 1; j < 3; j++)
+            if (d[ord[j]] > d[ord[i]]) {
+                int t = ord[i];
+                ord[i] = ord[j];
+                ord[j] = t;
+            }
+    double vv[9];
+    memcpy(vv, v, sizeof vv);
+    for (int i = 0; i < 3; i++) {
+        w[i] = d[ord[i]];
+        for (int k = 0; k < 3; k++) v[3 * k + i] = vv[3 * k + ord[i]];
+    }
+}
+
+/* The series with Q_nu = (alpha beta)^nu P_nu(x), x = (alpha^2 + beta^2) /
+ * (2 alpha beta), from Legendre's recurrence multiplied through by
+ * (alpha beta)^(nu + 1): (nu + 1) Q_{nu+1} = (2 nu + 1) t Q_nu - nu s^2
+ * Q_{nu-1}, s = alpha beta, t = (alpha^2 + beta^2) / 2. It needs no division
+ * by alpha beta, so a sphere or a spheroid (alpha or beta 0) is fine. */
+double qib__ellipsoid_area(double a, double b, double c) {
+    if (!(a > 0) || !(b > 0) || !(c > 0)) return NAN;
+    double al = sqrt(fmax(0.0, 1.0 - (b * b) / (a * a)));
+    double be = sqrt(fmax(0.0, 1.0 - (c * c) / (a * a)));
+    double s = al * be, t = 0.5 * (al * al + be * be);
+    double q_prev = 1.0, q = t, sum = 1.0; /* nu = 0 term: 1 / (1 - 0) */
+    for (int nu = 1; nu <= 20; nu++) {
+        sum += q / (1.0 - 4.0 * nu * nu);
+        double q_next = ((2.0 * nu + 1.0) * t * q - nu * s * s * q_prev) / (nu + 1.0);
+        q_prev = q;
+        q = q_next;
+    }
+    return 4.0 * PI * a * b * sum;
+}
+
+/* Inverse of a symmetric positive definite 4x4 matrix by Gauss-Jordan with
+ * partial pivoting; 0 if singular. */
+static int inv4(const double m_in[16], double inv[16]) {
+    double m[16];
+    memcpy(m, m_in, sizeof m);
+    for (int i = 0; i < 16; i++) inv[i] = (i % 5 == 0) ? 1.0 : 0.0;
+    for (int c = 0; c < 4; c++) {
+        int piv = c;
+        for (int r = c + 1; r < 4; r++)
+            if (fabs(m[4 * r + c]) > fabs(m[4 * piv + c])) piv = r;
+        if (m[4 * piv + c] == 0.0) return 0;
+        if (piv != c)
+            for (int k = 0; k < 4; k++) {
+                double t = m[4 * c + k];
+                m[4 * c + k] = m[4 * piv + k];
+                m[4 * piv + k] = t;
+                t = inv[4 * c + k];
+                inv[4 * c + k] = inv[4 * piv + k];
+                inv[4 * piv + k] = t;
+            }
+        double d = m[4 * c + c];
+        for (int k = 0; k < 4; k++) m[4 * c + k] /= d, inv[4 * c + k] /= d;
+        for (int r = 0; r < 4; r++) {
+            if (r == c) continue;
+            double f = m[4 * r + c];
+            for (int k = 0; k < 4; k++) {
+                m[4 * r + k] -= f * m[4 * c + k];
+                inv[4 * r + k] -= f * inv[4 * c + k];
+            }
+        }
+    }
+    return 1;
+}
+
+/* Khachiyan's barycentric coordinate ascent (Khachiyan 1996; Todd &
+ * Yildirim 2007): weights u on the points; each step moves weight to the
+ * point farthest outside the current ellipsoid, until the step is below
+ * 1e-6 (or after 2000 steps). The ellipsoid is
+ * (x - c)^T A (x - c) <= 1 with c = P u, A = (P diag(u) P^T - c c^T)^-1 / 3,
+ * and its semi-axes are 1 / sqrt(eigenvalues of A). */
+int qib__mvee(const double *pts, size_t n, double axes[3]) {
+    if (n < 4) return 0;
+    double *u = malloc(n * sizeof *u);
+    if (!u) return 0;
+    /* centre the points for conditioning */
+    double ctr[3] = {0, 0, 0};
+    for (size_t i = 0; i < n; i++)
+        for (int d = 0; d < 3; d++) ctr[d] += pts[3 * i + d] / (double)n;
+    for (size_t i = 0; i < n; i++) u[i] = 1.0 / (double)n;
+    int ok = 0;
+    /* X = sum_i u_i q_i q_i^T, q_i = (p_i - ctr, 1); after a step it is
+     * updated in place instead of summed again */
+    double x[16] = {0};
+    for (size_t i = 0; i < n; i++) {
+        double q[4] = {pts[3 * i] - ctr[0], pts[3 * i + 1] - ctr[1], pts[3 * i + 2] - ctr[2], 1};
+        for (int r = 0; r < 4; r++)
+            for (int c = 0; c < 4; c++) x[4 * r + c] += u[i] * q[r] * q[c];
+    }
+    for (int it = 0; it < 2000; it++) {
+        double xi[16];
+        if (!inv4(x, xi)) goto out;
+        double mmax = -1;
+        size_t jmax = 0;
+        for (size_t i = 0; i < n; i++) {
+            double q[4] = {pts[3 * i] - ctr[0], pts[3 * i + 1] - ctr[1],
+                           pts[3 * i + 2] - ctr[2], 1};
+            double m = 0;
+            for (int r = 0; r < 4; r++)
+                for (int c = 0; c < 4; c++) m += q[r] * xi[4 * r + c] * q[c];
+            if (m > mmax) mmax = m, jmax = i;
+        }
+        double step = (mmax - 4.0) / (4.0 * (mmax - 1.0));
+        if (step < 1e-6) break;
+        for (size_t i = 0; i < n; i++) u[i] *= 1.0 - step;
+        u[jmax] += step;
+        double q[4] = {pts[3 * jmax] - ctr[0], pts[3 * jmax + 1] - ctr[1],
+                       pts[3 * jmax + 2] - ctr[2], 1};
+        for (int r = 0; r < 4; r++)
+            for (int c = 0; c < 4; c++)
+                x[4 * r + c] = (1.0 - step) * x[4 * r + c] + step * q[r] * q[c];
+    }
+    double c[3] = {0, 0, 0}, s[9] = {0};
+    for (size_t i = 0; i < n; i++)
+        for (int r = 0; r < 3; r++) c[r] += u[i] * (pts[3 * i + r] - ctr[r]);
+    for (size_t i = 0; i < n; i++)
+        for (int r = 0; r < 3; r++)
+            for (int k = 0; k < 3; k++)
+                s[3 * r + k] += u[i] * (pts[3 * i + r] - ctr[r]) * (pts[3 * i + k] - ctr[k]);
+    for (int r = 0; r < 3; r++)
+        for (int k = 0; k < 3; k++) s[3 * r + k] -= c[r] * c[k];
+    /* A^-1 = 3 S: the semi-axes are sqrt(3 * eigenvalues of S) */
+    double w[3], v[9];
+    qib__sym3_eigen(s, w, v);
+    if (!(w[2] > 0)) goto out;
+    for (int k = 0; k < 3; k++) axes[k] = sqrt(3.0 * w[k]);
+    ok = 1;
+out:
+    free(u);
+    return ok;
+}
+
+/* ---- oriented bounding box ---- */
+
+static int cmp_pt2(const void *pa, const void *pb) {
+    const double *a = pa, *b = pb;
+    if (a[0] != b[0]) return a[0] < b[0] ? -1 : 1;
+    if (a[1] != b[1]) return a[1] < b[1] ? -1 : 1;
+    return 0;
+}
+
+static double cross2(const double *o, const double *a, const double *b) {
+    return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+}
+
+/* Minimum-area enclosing rectangle of 2D points (2 * n, sorted in place):
+ * Andrew's monotone chain hull, then for each hull edge the extents along
+ * the edge and across it (the optimal rectangle has a side on a hull edge,
+ * Freeman & Shapira 1975). Writes the sides; returns the area. */
+static double min_rect(double *p, size_t n, double *hull, double side[2]) {
+    qsort(p, n, 2 * sizeof(double), cmp_pt2);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        while (k >= 2 && cross2(hull + 2 * (k - 2), hull + 2 * (k - 1), p + 2 * i) <= 0) k--;
+        hull[2 * k] = p[2 * i], hull[2 * k + 1] = p[2 * i + 1], k++;
+    }
+    for (size_t i = n - 1, t = k + 1; i-- > 0;) {
+        while (k >= t && cross2(hull + 2 * (k - 2), hull + 2 * (k - 1), p + 2 * i) <= 0) k--;
+        hull[2 * k] = p[2 * i], hull[2 * k + 1] = p[2 * i + 1], k++;
+    }
+    if (k > 1) k--; /* last point repeats the first */
+    double best = HUGE_VAL;
+    side[0] = side[1] = 0;
+    for (size_t e = 0; e < k; e++) {
+        const double *a = hull + 2 * e, *b = hull + 2 * ((e + 1) % k);
+        double dx = b[0] - a[0], dy = b[1] - a[1], len = sqrt(dx * dx + dy * dy);
+        if (len == 0) continue;
+        dx /= len, dy /= len;
+        double lo0 = HUGE_VAL, hi0 = -HUGE_VAL, lo1 = HUGE_VAL, hi1 = -HUGE_VAL;
+        for (size_t i = 0; i < k; i++) {
+            double s = hull[2 * i] * dx + hull[2 * i + 1] * dy;
+            double t = -hull[2 * i] * dy + hull[2 * i + 1] * dx;
+            lo0 = fmin(lo0, s), hi0 = fmax(hi0, s), lo1 = fmin(lo1, t), hi1 = fmax(hi1, t);
+        }
+        double area = (hi0 - lo0) * (hi1 - lo1);
+        if (area < best) best = area, side[0] = hi0 - lo0, side[1] = hi1 - lo1;
+    }
+    return best;
+}
+
+/* Box with one axis along unit normal nrm: extent along it times the
+ * minimum rectangle in the plane. */
+static double box_for_normal(const double *pts, size_t n, const double nrm[3], double *buf,
+                             double *hbuf, double sides[3]) {
+    double u[3], v[3];
+    /* any unit vector orthogonal to nrm, then the third by a cross product */
+    if (fabs(nrm[0]) < 0.9)
+        u[0] = 0, u[1] = -nrm[2], u[2] = nrm[1];
+    else
+        u[0] = nrm[2], u[1] = 0, u[2] = -nrm[0];
+    double l = sqrt(u[0] * u[0] + u[1] * u[1] + u[2] * u[2]);
+    for (int d = 0; d < 3; d++) u[d] /= l;
+    v[0] = nrm[1] * u[2] - nrm[2] * u[1];
+    v[1] = nrm[2] * u[0] - nrm[0] * u[2];
+    v[2] = nrm[0] * u[1] - nrm[1] * u[0];
+    double lo = HUGE_VAL, hi = -HUGE_VAL;
+    for (size_t i = 0; i < n; i++) {
+        const double *p = pts + 3 * i;
+        double h = p[0] * nrm[0] + p[1] * nrm[1] + p[2] * nrm[2];
+        lo = fmin(lo, h), hi = fmax(hi, h);
+        buf[2 * i] = p[0] * u[0] + p[1] * u[1] + p[2] * u[2];
+        buf[2 * i + 1] = p[0] * v[0] + p[1] * v[1] + p[2] * v[2];
+    }
+    double side[2];
+    double area = min_rect(buf, n, hbuf, side);
+    sides[0] = hi - lo, sides[1] = side[0], sides[2] = side[1];
+    return area * (hi - lo);
+}
+
+typedef struct {
+    int64_t k[3];
+} inorm;
+
+static int inorm_cmp(const void *pa, const void *pb) {
+    const inorm *a = pa, *b = pb;
+    for (int d = 0; d < 3; d++)
+        if (a->k[d] != b->k[d]) return a->k[d] < b->k[d] ? -1 : 1;
+    return 0;
+}
+
+static int64_t gcd64(int64_t a, int64_t b) {
+    a = a < 0 ? -a : a, b = b < 0 ? -b : b;
+    while (b) {
+        int64_t t = a % b;
+        a = b, b = t;
+    }
+    return a;
+}
+
+int qib__ombb(const qib_mesh *m, const qib_hull *hull, const double spacing[3],
+              const double pca[9], double sides[3]) {
+    if (hull->degenerate || hull->n_vert < 4) return 0;
+    size_t n = hull->n_vert;
+    inorm *nr = malloc(hull->n_tri * sizeof *nr);
+    double *pts = malloc(3 * n * sizeof *pts);
+    double *buf = malloc(2 * n * sizeof *buf), *hbuf = malloc(2 * (n + 1) * sizeof *hbuf);
+    int ok = 0;
+    if (!nr || !pts || !buf || !hbuf) goto out;
+    for (size_t i = 0; i < n; i++)
+        memcpy(pts + 3 * i, m->vert + 3 * hull->vert[i], 3 * sizeof *pts);
+    /* distinct face normal directions, exact from the integer points and
+     * reduced by their gcd (n and -n give the same box) */
+    size_t nn = 0;
+    for (size_t f = 0; f < hull->n_tri; f++) {
+        const int32_t *a = m->ivert + 3 * hull->tri[3 * f];
+        const int32_t *b = m->ivert + 3 * hull->tri[3 * f + 1];
+        const int32_t *c = m->ivert + 3 * hull->tri[3 * f + 2];
+        int64_t u[3] = {(int64_t)b[0] - a[0], (int64_t)b[1] - a[1], (int64_t)b[2] - a[2]};
+        int64_t v[3] = {(int64_t)c[0] - a[0], (int64_t)c[1] - a[1], (int64_t)c[2] - a[2]};
+        int64_t k[3] = {u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2],
+                        u[0] * v[1] - u[1] * v[0]};
+        int64_t g = gcd64(gcd64(k[0], k[1]), k[2]);
+        if (!g) continue;
+        for (int d = 0; d < 3; d++) k[d] /= g;
+        int positive = k[0] ? (k[0] > 0) : k[1] ? (k[1] > 0) : (k[2] > 0);
+        if (!positive)
+            for (int d = 0; d < 3; d++) k[d] = -k[d];
+        nr[nn++] = (inorm){{k[0], k[1], k[2]}};
+    }
+    qsort(nr, nn, sizeof *nr, inorm_cmp);
+    double best = HUGE_VAL, s[3];
+    for (int axis = 0; axis < 3; axis++) {
+        double nv[3] = {pca[axis], pca[3 + axis], pca[6 + axis]};
+        double vol = box_for_normal(pts, n, nv, buf, hbuf, s);
+        if (vol < best) best = vol, memcpy(sides, s, sizeof s);
+    }
+    for (size_t i = 0; i < nn; i++) {
+        if (i && !inorm_cmp(&nr[i], &nr[i - 1])) continue;
+        /* points in mm are x = X * spacing / 2, so the plane k . X = const
+         * has the normal k / spacing in millimetres */
+        double nv[3], l = 0;
+        for (int d = 0; d < 3; d++) {
+            nv[d] = (double)nr[i].k[d] / spacing[d];
+            l += nv[d] * nv[d];
+        }
+        l = sqrt(l);
+        for (int d = 0; d < 3; d++) nv[d] /= l;
+        double vol = box_for_normal(pts, n, nv, buf, hbuf, s);
+        if (vol < best) best = vol, memcpy(sides, s, sizeof s);
+    }
+    ok = best < HUGE_VAL;
+out:
+    free(nr);
+    free(pts);
+    free(buf);
+    free(hbuf);
+    return ok;
+}
