@@ -58,6 +58,18 @@ QIB_API const char *qib_settings_string(const qib_settings *s, const char *name)
 QIB_API qib_status qib_settings_get_text(const qib_settings *s, const char *name, char *buf,
                                          size_t n, qib_error *err);
 
+/* Loads a parameter file (`qib extract --params FILE.yaml`): a YAML mapping
+ * of setting name -> value (a scalar, or a sequence of scalars joined with
+ * commas, e.g. resample_spacing: [2, 2, 2]). A "preset" key is applied
+ * first, whatever its place in the file; the other keys then override it in
+ * file order. Errors: QIB_ERR_NOT_FOUND/QIB_ERR_IO (the file),
+ * QIB_ERR_FORMAT (not YAML, or not a flat mapping; reason gives the line),
+ * QIB_ERR_ARG (unknown key or bad value; err->field names the key, reason
+ * gives the line), QIB_ERR_UNSUPPORTED (a PyRadiomics parameter file, with
+ * top-level imageType/featureClass/setting/voxelSetting keys), QIB_ERR_LIMIT
+ * (file above 1 MiB). On error some settings may already be set. */
+QIB_API qib_status qib_settings_load_yaml(qib_settings *s, const char *path, qib_error *err);
+
 /* Canonical JSON text of every setting, in registry order, one per line;
  * identical settings give identical bytes. *out is malloc'ed (caller frees). */
 QIB_API qib_status qib_settings_to_json(const qib_settings *s, char **out, qib_error *err);

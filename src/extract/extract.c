@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* extract.c: image + label volume -> feature results.
  *
- * Data flow: check that image and mask share a grid; select the label;
- * crop both to the region's bounding box (plus crop_padding); convert the
- * cropped intensities to double; run every enabled family over the region
+ * Data flow: check that image and mask share a grid; select the label; run
+ * the IBSI processing chain (src/processing/: input rounding, interpolation
+ * onto IBSI's grid, intensity rounding, mask threshold, re-segmentation,
+ * discretisation) on the region's neighbourhood, keeping crop_padding voxels
+ * of the processed grid around it; run every enabled family over the region
  * (for each of its aggregations) and collect the values in registry order. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../features/family.h"
+#include "../processing/processing.h"
 
 /* Is family `name` in the comma-separated list (or is the list "all")? */
 static bool family_enabled(const char *list, const char *name) {
@@ -74,12 +77,15 @@ qib_status qib_extract(const qib_volume *image, const qib_volume *labels, const 
         s = defaults;
     }
     qib_status st;
-    qib_mask *mask = NULL, *crop_mask = NULL;
-    qib_volume *crop_img = NULL;
+    qib_mask *mask = NULL;
     qib_results *res = NULL;
-    double *values = NULL;
+    qib_processed proc;
+    memset(&proc, 0, sizeof proc);
+    qib_proc_options opt;
 
     st = check_families(qib_settings_string(s, "families"), err);
+    if (st) goto done;
+    st = qib__proc_options(s, &opt, err);
     if (st) goto done;
     st = qib_grid_check_same(qib_volume_grid(image), qib_volume_grid(labels),
                              qib_settings_real(s, "geometry_tolerance"),
@@ -91,26 +97,35 @@ qib_status qib_extract(const qib_volume *image, const qib_volume *labels, const 
     qib_roi roi;
     memset(&roi, 0, sizeof roi);
     qib_mask_bbox(mask, &roi.source_box); /* non-empty: from_labels checked */
-    qib_box box = roi.source_box;
-    size_t pad = (size_t)qib_settings_int(s, "crop_padding");
-    size_t pads[3] = {pad, pad, pad};
-    qib_box_pad(&box, pads, qib_volume_grid(image));
-    st = qib_volume_crop(image, &box, &crop_img, err);
+    st = qib__process(image, mask, &roi.source_box, &opt,
+                      (size_t)qib_settings_int(s, "crop_padding"), &proc, err);
     if (st) goto done;
-    st = qib_mask_crop(mask, &box, &crop_mask, err);
-    if (st) goto done;
-
-    roi.grid = *qib_volume_grid(crop_img);
-    roi.n = qib_volume_frame_voxels(crop_img);
-    values = malloc(roi.n * sizeof *values);
-    if (!values) {
-        st = qib__nomem(err, NULL, "region intensities");
+    if (proc.n_morph == 0) {
+        st = qib__fail(err, QIB_ERR_EMPTY_ROI, NULL, -1, "resample_spacing",
+                       "no voxel of the region is left after interpolation");
         goto done;
     }
-    qib_volume_frame_to_f64(crop_img, 0, values);
-    roi.image = values;
-    roi.morph_mask = roi.int_mask = qib_mask_cdata(crop_mask);
-    roi.n_morph = roi.n_int = qib_mask_count(crop_mask);
+    if (proc.n_int == 0) {
+        st = qib__fail(err, QIB_ERR_EMPTY_ROI, NULL, -1, "reseg_range",
+                       "re-segmentation leaves no voxel of the region (%zu before it)",
+                       proc.n_morph);
+        goto done;
+    }
+
+    roi.grid = proc.grid;
+    roi.n = proc.n;
+    roi.image = proc.image;
+    roi.morph_mask = proc.morph;
+    roi.int_mask = proc.int_mask;
+    roi.n_morph = proc.n_morph;
+    roi.n_int = proc.n_int;
+    roi.levels = proc.levels;
+    roi.n_levels = proc.n_levels;
+    roi.slice_2d = opt.slice_2d;
+    roi.reseg_lo = opt.reseg_lo;
+    roi.reseg_hi = opt.reseg_hi;
+    roi.processed_full_grid = proc.full_grid;
+    roi.processed_box = proc.box;
     roi.settings = s;
     roi.source_image = image;
     roi.source_mask = mask;
@@ -126,9 +141,7 @@ qib_status qib_extract(const qib_volume *image, const qib_volume *labels, const 
     res = NULL;
 done:
     qib_results_free(res);
-    free(values);
-    qib_mask_free(crop_mask);
-    qib_volume_free(crop_img);
+    qib__processed_free(&proc);
     qib_mask_free(mask);
     qib_settings_free(defaults);
     return st;

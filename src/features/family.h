@@ -26,6 +26,19 @@ typedef struct qib_roi {
     size_t n_morph, n_int;     /* voxels inside each mask */
     const qib_settings *settings;
 
+    /* Discretisation (settings discretisation, bin_count, bin_width): grey
+     * level 1..n_levels of every int_mask voxel, 0 elsewhere. n_levels is Ng
+     * for fixed bin number and the highest level present otherwise. */
+    const int32_t *levels;
+    int32_t n_levels;
+    bool slice_2d;             /* dimensionality 2d: texture per slice (axis k) */
+    double reseg_lo, reseg_hi; /* re-segmentation range; -inf/+inf when open */
+    /* The processing grid over the whole image (the interpolated grid, or
+     * the input grid when there is no interpolation), and where `grid` sits
+     * in it. */
+    qib_grid processed_full_grid;
+    qib_box processed_box;
+
     /* The input as loaded, for diagnostics. */
     const qib_volume *source_image;
     const qib_mask *source_mask; /* the selected label on the source grid */
@@ -53,11 +66,28 @@ typedef struct qib_family_def {
     void (*release)(void *ctx);
 } qib_family_def;
 
+/* Is the aggregation with IBSI code `code` to be computed under settings s
+ * (setting texture_aggregations: auto = the 3D ones when dimensionality is
+ * 3d, the 2D and 2.5D ones when 2d; all; 2d; 3d)? Codes that are not
+ * texture aggregations ("" or DHQ4) always are. texture.c. */
+bool qib__aggregation_enabled(const qib_settings *s, const char *code);
+
 /* All registered families, in output order (registry.c). */
 extern const qib_family_def *const qib__families[];
 extern const size_t qib__family_total;
 
 /* The families (one per file). */
 extern const qib_family_def qib__family_diagnostics;
+extern const qib_family_def qib__family_morph; /* morphology.c */
+extern const qib_family_def qib__family_loc;   /* local_intensity.c */
+extern const qib_family_def qib__family_stat; /* stat.c */
+extern const qib_family_def qib__family_ih;   /* ih.c */
+extern const qib_family_def qib__family_ivh;  /* ivh.c */
+extern const qib_family_def qib__family_glcm;  /* glcm.c */
+extern const qib_family_def qib__family_glrlm; /* glrlm.c */
+extern const qib_family_def qib__family_glszm; /* glszm.c */
+extern const qib_family_def qib__family_gldzm; /* gldzm.c */
+extern const qib_family_def qib__family_ngtdm; /* ngtdm.c */
+extern const qib_family_def qib__family_ngldm; /* ngldm.c */
 
 #endif

@@ -8,6 +8,17 @@
  * add it here. */
 const qib_family_def *const qib__families[] = {
     &qib__family_diagnostics,
+    &qib__family_morph,
+    &qib__family_loc,
+    &qib__family_stat,
+    &qib__family_ih,
+    &qib__family_ivh,
+    &qib__family_glcm,
+    &qib__family_glrlm,
+    &qib__family_glszm,
+    &qib__family_gldzm,
+    &qib__family_ngtdm,
+    &qib__family_ngldm,
 };
 const size_t qib__family_total = sizeof qib__families / sizeof qib__families[0];
 

@@ -142,6 +142,8 @@ qib_status qib_settings_set(qib_settings *s, const char *name, const char *value
                 "no such setting (see `qib settings` for the list)");
     setting_value v = s->v[i];
     QIB_FORWARD(parse_value(&qib__settings_table[i], value, &v, err));
+    if (!strcmp(name, "preset")) /* a preset sets the settings it covers first */
+        QIB_FORWARD(qib__settings_apply_preset(s, v.s, err));
     s->v[i] = v;
     return QIB_OK;
 }

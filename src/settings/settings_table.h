@@ -11,4 +11,12 @@
 extern const qib_setting_info qib__settings_table[];
 extern const size_t qib__settings_table_count;
 
+/* Sets every setting a preset covers (presets.c); called by qib_settings_set
+ * when "preset" is set. */
+qib_status qib__settings_apply_preset(qib_settings *s, const char *name, qib_error *err);
+/* Loads a YAML parameter file held in memory (params_yaml.c); name is used
+ * in messages only. */
+qib_status qib__settings_load_yaml_mem(qib_settings *s, const char *buf, size_t len,
+                                       const char *name, qib_error *err);
+
 #endif
