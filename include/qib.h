@@ -12,6 +12,7 @@
 #include "qib/image.h"
 #include "qib/io.h"
 #include "qib/dicom.h"
+#include "qib/load.h"
 #include "qib/settings.h"
 #include "qib/features.h"
 #include "qib/extract.h"

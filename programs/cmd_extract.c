@@ -5,9 +5,11 @@
 #include <string.h>
 
 #include "cli.h"
+#include "qib/load.h"
 
 typedef struct extract_args {
     const char *image, *mask, *out, *prov, *format;
+    qib_load_options load; /* --series, --roi, --segment */
 } extract_args;
 
 /* Applies the options to settings; returns an exit code (0 = go on). */
@@ -24,6 +26,23 @@ static int parse_args(int argc, char **argv, extract_args *a, qib_settings *s) {
         } else if (cli_is_opt(arg, "--families")) {
             if (!(v = cli_opt_value(argc, argv, &i, "--families"))) return CLI_EXIT_USAGE;
             st = qib_settings_set(s, "families", v, &err);
+        } else if (cli_is_opt(arg, "--series")) {
+            if (!(a->load.series_uid = cli_opt_value(argc, argv, &i, "--series"))) return CLI_EXIT_USAGE;
+        } else if (cli_is_opt(arg, "--roi")) {
+            if (!(a->load.roi = cli_opt_value(argc, argv, &i, "--roi"))) return CLI_EXIT_USAGE;
+        } else if (cli_is_opt(arg, "--segment")) {
+            if (!(v = cli_opt_value(argc, argv, &i, "--segment"))) return CLI_EXIT_USAGE;
+            char *end;
+            long long n = strtoll(v, &end, 10);
+            if (*end || end == v || n < 1 || n > 65535)
+                return cli_usage_error("extract", "--segment needs a segment number 1..65535, got '%s'", v);
+            a->load.segment = n;
+        } else if (cli_is_opt(arg, "--params")) {
+            if (!(v = cli_opt_value(argc, argv, &i, "--params"))) return CLI_EXIT_USAGE;
+            st = qib_settings_load_yaml(s, v, &err);
+        } else if (cli_is_opt(arg, "--preset")) {
+            if (!(v = cli_opt_value(argc, argv, &i, "--preset"))) return CLI_EXIT_USAGE;
+            st = qib_settings_set(s, "preset", v, &err);
         } else if (cli_is_opt(arg, "--format")) {
             if (!(a->format = cli_opt_value(argc, argv, &i, "--format"))) return CLI_EXIT_USAGE;
         } else if (cli_is_opt(arg, "--out")) {
@@ -65,15 +84,42 @@ static int parse_args(int argc, char **argv, extract_args *a, qib_settings *s) {
     return 0;
 }
 
-/* Loads a file, naming it in any error. */
-static qib_status load(const char *path, qib_volume **out, qib_error *err) {
-    qib_status st = qib_image_read(path, NULL, out, NULL, err);
-    if (st) cli_set_file(err, path);
+/* Prints a load's warnings to stderr. */
+static void print_warnings(const qib_dicom_warnings *w) {
+    for (size_t i = 0; i < w->count && i < QIB_DICOM_MAX_WARNINGS; i++)
+        fprintf(stderr, "qib extract: warning: %s\n", w->text[i]);
+    if (w->count > QIB_DICOM_MAX_WARNINGS)
+        fprintf(stderr, "qib extract: warning: %zu more\n", w->count - QIB_DICOM_MAX_WARNINGS);
+}
+
+/* Loads the image (file or DICOM series) and the mask (label volume,
+ * RTSTRUCT ROI or SEG segment), naming the file in any error. */
+static qib_status load_case(extract_args *a, qib_settings *s, qib_volume **image,
+                            qib_volume **labels, qib_error *err) {
+    qib_dicom_reference *ref = NULL;
+    qib_dicom_warnings w;
+    memset(&w, 0, sizeof w);
+    qib_status st = qib_load_case_image(a->image, &a->load, image, &ref, &w, err);
+    if (st) {
+        cli_set_file(err, a->image);
+        return st;
+    }
+    qib_mask_source src = QIB_MASK_SOURCE_LABELS;
+    st = qib_load_case_mask(a->mask, qib_volume_grid(*image), ref, &a->load, labels, &src, &w, err);
+    qib_dicom_reference_free(ref);
+    print_warnings(&w);
+    if (st) {
+        cli_set_file(err, a->mask);
+        return st;
+    }
+    /* an ROI or segment comes back as label 1 */
+    if (src != QIB_MASK_SOURCE_LABELS) st = qib_settings_set(s, "label", "1", err);
     return st;
 }
 
 int cmd_extract(int argc, char **argv) {
-    extract_args a = {NULL, NULL, NULL, NULL, "csv"};
+    extract_args a = {NULL, NULL, NULL, NULL, "csv", {0}};
+    qib_load_options_default(&a.load);
     qib_settings *s = NULL;
     qib_volume *image = NULL, *labels = NULL;
     qib_results *res = NULL;
@@ -94,8 +140,7 @@ int cmd_extract(int argc, char **argv) {
         return cli_usage_error("extract", "--format must be csv, long or json, not '%s'", a.format);
     }
 
-    st = load(a.image, &image, &err);
-    if (!st) st = load(a.mask, &labels, &err);
+    st = load_case(&a, s, &image, &labels, &err);
     if (!st) {
         st = qib_extract(image, labels, s, &res, &err);
         /* grid and label problems are the mask's */

@@ -7,6 +7,10 @@
 
 #include "cli.h"
 
+/* -0 prints as "-0"; geometry read through sign flips (RAS to LPS) can hold
+ * it, and it means the same as 0. */
+static double z(double x) { return x == 0 ? 0.0 : x; }
+
 int cmd_info(int argc, char **argv) {
     if (argc != 2) return cli_usage_error("info", "needs exactly one FILE");
     qib_error err;
@@ -36,10 +40,11 @@ int cmd_info(int argc, char **argv) {
     printf("dimensions:  %zu x %zu x %zu", g->dim[0], g->dim[1], g->dim[2]);
     if (qib_volume_frames(v) > 1) printf(" x %zu frames", qib_volume_frames(v));
     printf("\nspacing:     %.9g x %.9g x %.9g mm\n", g->spacing[0], g->spacing[1], g->spacing[2]);
-    printf("origin:      (%.9g, %.9g, %.9g) mm, LPS\n", g->origin[0], g->origin[1], g->origin[2]);
-    printf("direction:   [%.9g %.9g %.9g; %.9g %.9g %.9g; %.9g %.9g %.9g]\n", g->direction[0],
-           g->direction[1], g->direction[2], g->direction[3], g->direction[4], g->direction[5],
-           g->direction[6], g->direction[7], g->direction[8]);
+    printf("origin:      (%.9g, %.9g, %.9g) mm, LPS\n", z(g->origin[0]), z(g->origin[1]),
+           z(g->origin[2]));
+    printf("direction:   [%.9g %.9g %.9g; %.9g %.9g %.9g; %.9g %.9g %.9g]\n", z(g->direction[0]),
+           z(g->direction[1]), z(g->direction[2]), z(g->direction[3]), z(g->direction[4]),
+           z(g->direction[5]), z(g->direction[6]), z(g->direction[7]), z(g->direction[8]));
     if (info.format == QIB_FORMAT_NIFTI1 || info.format == QIB_FORMAT_NIFTI2)
         printf("nifti:       qform_code %d, sform_code %d, geometry from %s\n", info.qform_code,
                info.sform_code, info.used_sform ? "sform" : "qform");

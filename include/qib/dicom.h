@@ -240,6 +240,131 @@ QIB_API qib_status qib_dicom_load_series(const char *path, const qib_dicom_serie
                                          qib_volume **out, qib_dicom_warnings *warn,
                                          qib_error *err);
 
+/* ---- RT Structure Sets and Segmentations as masks ---- */
+
+/* What an image series is, for checking the references of an RTSTRUCT or a
+ * SEG: its Frame of Reference and Series Instance UIDs and, per slice k of
+ * its grid, the SOP Instance UID ("" when unknown). */
+typedef struct qib_dicom_reference {
+    char frame_of_reference_uid[65];
+    char series_uid[65];
+    size_t slices;        /* entries of sop_uids (the grid's dim[2]) */
+    char (*sop_uids)[65]; /* sop_uids[k]: the image at slice k */
+} qib_dicom_reference;
+
+/* Builds the reference of the series that qib_dicom_load_series(path, opt)
+ * loads onto grid: files are read header-only and each image is put on the
+ * slice whose k is nearest its Image Position (Patient). Frees with
+ * qib_dicom_reference_free (NULL accepted). */
+QIB_API qib_status qib_dicom_series_reference(const char *path, const qib_dicom_series_options *opt,
+                                              const qib_grid *grid, qib_dicom_reference **out,
+                                              qib_error *err);
+QIB_API void qib_dicom_reference_free(qib_dicom_reference *r);
+
+/* SOP Class UIDs of the objects below. */
+#define QIB_SOP_RTSTRUCT "1.2.840.10008.5.1.4.1.1.481.3"
+#define QIB_SOP_SEG "1.2.840.10008.5.1.4.1.1.66.4"
+#define QIB_SOP_LABELMAP_SEG "1.2.840.10008.5.1.4.1.1.66.7"
+
+/* One ROI of an RT Structure Set (PS3.3 C.8.8.5/C.8.8.6): Structure Set
+ * ROI Sequence (3006,0020) joined with ROI Contour Sequence (3006,0039). */
+typedef struct qib_rtstruct_roi {
+    int64_t number;        /* ROI Number (3006,0022) */
+    char name[128];        /* ROI Name (3006,0026), UTF-8 */
+    size_t contours;       /* items of its Contour Sequence (0 if no ROI Contour item) */
+    size_t points;         /* sum of Number of Contour Points (3006,0046) */
+    size_t closed_planar;  /* contours of type CLOSED_PLANAR: the ones rasterised */
+    char types[64];        /* distinct Contour Geometric Types, in order, ',' joined */
+    int data_len_matches;  /* every Contour Data has 3 x Number of Contour Points values */
+    char frame_of_reference_uid[65]; /* Referenced Frame of Reference UID (3006,0024) */
+} qib_rtstruct_roi;
+
+/* Lists the ROIs of an RTSTRUCT in Structure Set ROI Sequence order. *out
+ * (free() it) has *count entries. QIB_ERR_FORMAT when d is not an RT
+ * Structure Set or an ROI has no number. */
+QIB_API qib_status qib_rtstruct_rois(const qib_dicom *d, qib_rtstruct_roi **out, size_t *count,
+                                     qib_error *err);
+
+typedef struct qib_rtstruct_options {
+    /* A contour belongs to the slice whose k is nearest the mean k of its
+     * points, when it is within slice_tolerance x the slice spacing
+     * (default 0.25); otherwise it lies between slices: an error. */
+    double slice_tolerance;
+    /* 0 (default): a voxel is inside when its centre is inside. In (0,1]:
+     * when at least this fraction of its in-plane area is inside, estimated
+     * with 16 x 16 sample points per voxel (0.5: the "50% coverage" rule). */
+    double coverage;
+    /* The image series (qib_dicom_series_reference), or NULL: when given,
+     * the Frame of Reference, series and per-contour SOP Instance UIDs are
+     * compared with it and each mismatch becomes a warning. */
+    const qib_dicom_reference *reference;
+} qib_rtstruct_options;
+
+QIB_API void qib_rtstruct_options_default(qib_rtstruct_options *o);
+
+/* Rasterises one ROI of an RTSTRUCT onto grid (the image's grid). roi is
+ * the ROI Name (exact match) or, failing that, its ROI Number in decimal;
+ * NULL picks the only ROI. Only CLOSED_PLANAR contours are drawn (POINT and
+ * OPEN_PLANAR ones are skipped). Each contour's points go to continuous
+ * voxel indices (qib_grid_world_to_index); the contour must lie in one
+ * slice plane (see slice_tolerance). All contours of a slice are filled
+ * together with the even-odd rule, so a contour inside another is a hole.
+ * Boundary convention (centre rule): a voxel centre exactly on an edge is
+ * inside on the low-index side of the polygon and outside on the
+ * high-index side (half-open, like the top-left rule of graphics
+ * rasterisers): the square with corners at voxel centres 2 and 5 covers
+ * voxels 2, 3, 4 along each axis. Coordinates within 1e-6 voxel of a
+ * whole number are snapped to it first, so that decimal text in Contour
+ * Data does not decide the boundary.
+ * Fails with QIB_ERR_EMPTY_ROI when the ROI does not exist (the reason lists
+ * the ROIs) or has no CLOSED_PLANAR contour, QIB_ERR_FORMAT for a contour off
+ * the grid, between slices or not planar (the contour is named by ROI and
+ * item number). warn (may be NULL) gets reference mismatches. */
+QIB_API qib_status qib_rtstruct_to_mask(const qib_dicom *d, const char *roi, const qib_grid *grid,
+                                        const qib_rtstruct_options *opt, qib_mask **out,
+                                        qib_dicom_warnings *warn, qib_error *err);
+
+/* One segment of a Segmentation (PS3.3 C.8.20.2). */
+typedef struct qib_seg_segment {
+    int64_t number;          /* Segment Number (0062,0004) */
+    char label[128];         /* Segment Label (0062,0005) */
+    char algorithm_type[17]; /* Segment Algorithm Type (0062,0008) */
+    size_t frames;           /* frames that reference it (0 for a label map) */
+} qib_seg_segment;
+
+typedef struct qib_seg_info {
+    int labelmap;            /* SOP class 1.2.840.10008.5.1.4.1.1.66.7 */
+    char type[17];           /* Segmentation Type (0062,0001): BINARY, FRACTIONAL, LABELMAP */
+    uint32_t rows, columns, frames;
+    double max_fractional;   /* Maximum Fractional Value (0062,000E), 0 if absent */
+} qib_seg_info;
+
+/* Describes a SEG and lists its segments (*out: free() it). QIB_ERR_FORMAT
+ * when d is not a SEG. */
+QIB_API qib_status qib_seg_segments(const qib_dicom *d, qib_seg_info *info, qib_seg_segment **out,
+                                    size_t *count, qib_error *err);
+
+typedef struct qib_seg_options {
+    double threshold; /* FRACTIONAL: inside when value >= threshold x Maximum
+                         Fractional Value (default 0.5) */
+    const qib_dicom_reference *reference; /* as in qib_rtstruct_options */
+} qib_seg_options;
+
+QIB_API void qib_seg_options_default(qib_seg_options *o);
+
+/* Places segment `segment` on grid: each frame of that segment (binary,
+ * 1-bit frames included, or fractional), or every frame of a label map
+ * (voxels equal to the segment number), goes to the slice given by its
+ * Plane Position (Patient) (per-frame functional groups), else by the
+ * Referenced SOP Instance UID of its Derivation Image Sequence matched
+ * against opt->reference. The frame's Plane Orientation (per-frame or
+ * shared) must equal the grid's row and column directions. Frames of other
+ * segments are skipped. QIB_ERR_FORMAT when a frame is not on the grid
+ * (the frame is named), QIB_ERR_EMPTY_ROI when the segment does not exist. */
+QIB_API qib_status qib_seg_to_mask(const qib_dicom *d, int64_t segment, const qib_grid *grid,
+                                   const qib_seg_options *opt, qib_mask **out,
+                                   qib_dicom_warnings *warn, qib_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -102,7 +102,7 @@ static qib_status list_files(const char *dir, bool recursive, int depth, file_li
         fl->p[fl->n++] = path;
     }
     closedir(dh);
-    if (st == QIB_OK && depth == 0) qsort(fl->p, fl->n, sizeof *fl->p, cmp_str);
+    if (st == QIB_OK && depth == 0 && fl->n > 1) qsort(fl->p, fl->n, sizeof *fl->p, cmp_str);
     return st;
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../features/family.h"
+#include "../features/local_intensity.h"
 #include "../processing/processing.h"
 
 /* Is family `name` in the comma-separated list (or is the list "all")? */
@@ -54,9 +55,10 @@ static qib_status run_family(const qib_family_def *fam, const qib_roi *roi, qib_
                              qib_error *err) {
     size_t n_agg = fam->n_aggregations ? fam->n_aggregations : 1;
     for (size_t a = 0; a < n_agg; a++) {
+        const char *agg = fam->n_aggregations ? fam->aggregations[a] : "";
+        if (!qib__aggregation_enabled(roi->settings, agg)) continue;
         void *ctx = NULL;
         QIB_FORWARD(fam->prepare(roi, a, &ctx, err));
-        const char *agg = fam->n_aggregations ? fam->aggregations[a] : "";
         qib_status st = QIB_OK;
         for (size_t k = 0; k < fam->n_features && st == QIB_OK; k++) {
             const qib_feature_def *f = &fam->features[k];
@@ -97,8 +99,18 @@ qib_status qib_extract(const qib_volume *image, const qib_volume *labels, const 
     qib_roi roi;
     memset(&roi, 0, sizeof roi);
     qib_mask_bbox(mask, &roi.source_box); /* non-empty: from_labels checked */
-    st = qib__process(image, mask, &roi.source_box, &opt,
-                      (size_t)qib_settings_int(s, "crop_padding"), &proc, err);
+    /* The local intensity peaks average a 1 cm^3 sphere that reaches past the
+     * region: keep enough of the processed image around it. */
+    size_t pad = (size_t)qib_settings_int(s, "crop_padding");
+    if (family_enabled(qib_settings_string(s, "families"), qib__family_loc.info.name)) {
+        double sp[3];
+        const qib_grid *g = qib_volume_grid(image);
+        for (int c = 0; c < 3; c++)
+            sp[c] = (opt.resample && opt.spacing[c] > 0) ? opt.spacing[c] : g->spacing[c];
+        size_t loc_pad = qib__loc_pad_voxels(sp);
+        if (loc_pad > pad) pad = loc_pad;
+    }
+    st = qib__process(image, mask, &roi.source_box, &opt, pad, &proc, err);
     if (st) goto done;
     if (proc.n_morph == 0) {
         st = qib__fail(err, QIB_ERR_EMPTY_ROI, NULL, -1, "resample_spacing",

@@ -15,12 +15,12 @@ typedef struct preset_value {
 } preset_value;
 
 /* The settings every preset sets, in this order. */
-enum { N_KEYS = 15 };
+enum { N_KEYS = 16 };
 static const char *const preset_keys[N_KEYS] = {
     "input_rounding",     "dimensionality", "resample_spacing", "interpolation",
     "intensity_rounding", "mask_interpolation", "mask_threshold", "reseg_range",
     "reseg_outliers",     "discretisation", "bin_count",        "bin_width",
-    "ivh_discretisation", "ivh_bin_count",  "ivh_bin_width",
+    "ivh_discretisation", "ivh_bin_count",  "ivh_bin_width",    "texture_aggregations",
 };
 
 typedef struct preset {
@@ -29,21 +29,23 @@ typedef struct preset {
 } preset;
 
 /*                 input  dim   spacing   interp    round    mask      thr    reseg
- *                 outl.  discr count width  ivh    ivh_n   ivh_w */
+ *                 outl.  discr count width  ivh    ivh_n   ivh_w  texture aggregations
+ * The digital phantom's reference values cover all six texture aggregations;
+ * the CT configurations those of their dimensionality (auto). */
 static const preset presets[] = {
     {"none", {NULL}},
     {"ibsi-phantom", {"true", "3d", "none", "linear", "false", "linear", "0.5", "none",
-                      "false", "fbs", "32", "1", "none", "1000", "1"}},
+                      "false", "fbs", "32", "1", "none", "1000", "1", "all"}},
     {"ibsi-a", {"true", "2d", "none", "linear", "false", "linear", "0.5", "-500,400",
-                "false", "fbs", "32", "25", "none", "1000", "1"}},
+                "false", "fbs", "32", "25", "none", "1000", "1", "auto"}},
     {"ibsi-b", {"true", "2d", "2,2,0", "linear", "true", "linear", "0.5", "-500,400",
-                "false", "fbn", "32", "25", "none", "1000", "1"}},
+                "false", "fbn", "32", "25", "none", "1000", "1", "auto"}},
     {"ibsi-c", {"true", "3d", "2,2,2", "linear", "true", "linear", "0.5", "-1000,400",
-                "false", "fbs", "32", "25", "fbs", "1000", "2.5"}},
+                "false", "fbs", "32", "25", "fbs", "1000", "2.5", "auto"}},
     {"ibsi-d", {"true", "3d", "2,2,2", "linear", "true", "linear", "0.5", "none",
-                "true", "fbn", "32", "25", "none", "1000", "1"}},
+                "true", "fbn", "32", "25", "none", "1000", "1", "auto"}},
     {"ibsi-e", {"true", "3d", "2,2,2", "cubic", "true", "linear", "0.5", "-1000,400",
-                "true", "fbn", "32", "25", "fbn", "1000", "1"}},
+                "true", "fbn", "32", "25", "fbn", "1000", "1", "auto"}},
 };
 
 qib_status qib__settings_apply_preset(qib_settings *s, const char *name, qib_error *err) {
