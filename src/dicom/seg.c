@@ -251,7 +251,7 @@ qib_status qib_seg_to_mask(const qib_dicom *d, int64_t segment, const qib_grid *
     uint8_t *md = qib_mask_data(m);
     for (uint32_t f = 0; st == QIB_OK && f < px.frames; f++) {
         if (!in.labelmap && frame_segment(&d->root, f) != segment) continue;
-        long at[3];
+        long at[3] = {0, 0, 0};
         st = place_frame(d, f, g, opt->reference, &px, at, err);
         if (!st) st = qib_dicom_decode_frame(d, f, buf, px.frame_bytes, err);
         for (uint32_t r = 0; st == QIB_OK && r < px.rows; r++) {

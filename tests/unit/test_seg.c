@@ -138,7 +138,7 @@ static void test_corpus_csv(void **state) {
     assert_non_null(fgets(line, sizeof line, f));
     while (fgets(line, sizeof line, f)) {
         line[strcspn(line, "\r\n")] = 0;
-        char *c[10], rel[1024], full[1024];
+        char *c[10] = {0}, rel[8300], full[8400];
         assert_int_equal(split_csv(line, c, 10), 10);
         snprintf(rel, sizeof rel, "dicom-corpus/%s", c[0]);
         assert_non_null(tu_shared(rel, full, sizeof full));
