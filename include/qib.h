@@ -13,6 +13,7 @@
 #include "qib/io.h"
 #include "qib/dicom.h"
 #include "qib/load.h"
+#include "qib/batch.h"
 #include "qib/settings.h"
 #include "qib/features.h"
 #include "qib/extract.h"

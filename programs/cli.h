@@ -34,6 +34,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...);
 int cmd_help(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
 int cmd_features(int argc, char **argv);
 int cmd_settings(int argc, char **argv);
 int cmd_phantom(int argc, char **argv);

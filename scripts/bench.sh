@@ -30,7 +30,7 @@ REPEAT=${BENCH_REPEAT:-5}
 CASES=${BENCH_CASES:-ct_small ct_large}
 SHARED=${QIB_SHARED_DIR:-$ROOT/../shared}
 PYTHON=${PYTHON:-/usr/bin/python3}
-ALL_SECTIONS="load"
+ALL_SECTIONS="load batch"
 
 say() { printf '%s\n' "$*"; }
 skip() { say "SKIP: $*"; }
@@ -188,6 +188,54 @@ section_load() {
     say "buffer; ratio = load / inflate (target: about 1). peak: process peak RSS; +RSS: its"
     say "increase over the peak before loading (voxel data: $(awk -F'\t' 'NR > 1 && !seen[$1]++ {printf "%s%s %s MB", sep, $1, $8; sep = ", "}' "$tsv"))."
     say "SHA-1: the loaded voxels equal the reference case. Table: $tsv"
+}
+
+# batch: 100 ct_small-sized cases (phantoms: 256 x 256 x 64 voxels, 0.8 x 0.8 x 2 mm,
+# a 13.4 mm sphere, one seed per case), run as 100 `qib extract` processes one
+# after another and as one `qib batch --jobs 2`. Target: batch / serial <= 0.6.
+# BATCH_CASES changes the number of cases.
+section_batch() {
+    local n=${BATCH_CASES:-100}
+    say ""
+    say "#### batch: $n ct_small-sized cases, serial qib extract vs qib batch --jobs 2"
+    build_targets qib || { say "bench.sh: the build failed" >&2; return 1; }
+    local qib="$BUILD/qib" dir="$DATA/batch" i
+    mkdir -p "$dir" "$OUT"
+    if [ ! -f "$dir/manifest_$n.csv" ]; then
+        say "== writing $n phantom cases in $dir (once)"
+        for i in $(seq 1 "$n"); do
+            [ -f "$dir/c$i/mask.nii.gz" ] ||
+                "$qib" phantom "$dir/c$i" --size 256,256,64 --spacing 0.8,0.8,2 --radius 13.4 \
+                    --seed "$i" >/dev/null
+        done
+        { echo "Image,Mask"; for i in $(seq 1 "$n"); do echo "c$i/image.nii.gz,c$i/mask.nii.gz"; done; } \
+            >"$dir/manifest_$n.csv.tmp" && mv "$dir/manifest_$n.csv.tmp" "$dir/manifest_$n.csv"
+    fi
+    local t0 t1 t2 t3 t4 serial batch nofsync
+    rm -rf "$OUT/batch_serial" && mkdir -p "$OUT/batch_serial"
+    t0=$(date +%s.%N)
+    for i in $(seq 1 "$n"); do
+        "$qib" extract "$dir/c$i/image.nii.gz" "$dir/c$i/mask.nii.gz" \
+            --out "$OUT/batch_serial/c$i.csv"
+    done
+    t1=$(date +%s.%N)
+    "$qib" batch "$dir/manifest_$n.csv" --out "$OUT/batch.csv" --jobs 2 2>/dev/null
+    t2=$(date +%s.%N)
+    "$qib" batch "$dir/manifest_$n.csv" --out "$OUT/batch_nofsync.csv" --jobs 2 --no-fsync 2>/dev/null
+    t3=$(date +%s.%N)
+    "$qib" batch "$dir/manifest_$n.csv" --out "$OUT/batch.csv" --jobs 2 --resume 2>/dev/null
+    t4=$(date +%s.%N)
+    serial=$(echo "$t1 - $t0" | bc -l)
+    batch=$(echo "$t2 - $t1" | bc -l)
+    nofsync=$(echo "$t3 - $t2" | bc -l)
+    printf 'cases\tserial_extract_s\tbatch_jobs2_s\tratio\tbatch_nofsync_s\tresume_all_done_s\n' >"$OUT/batch.tsv"
+    printf '%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\n' "$n" "$serial" "$batch" "$(echo "$batch / $serial" | bc -l)" \
+        "$nofsync" "$(echo "$t4 - $t3" | bc -l)" >>"$OUT/batch.tsv"
+    awk -F'\t' 'NR == 2 {
+        printf "%d cases: %d x qib extract %.2f s; qib batch --jobs 2 %.2f s; ratio %.3f (target <= 0.6)\n", $1, $1, $2, $3, $4
+        printf "fsync per case costs %.2f s over the run (--no-fsync %.2f s); --resume with every case done %.2f s\n", $3 - $5, $5, $6
+    }' "$OUT/batch.tsv"
+    say "Table: $OUT/batch.tsv"
 }
 
 # ---- main ----

@@ -101,6 +101,13 @@ qib_status qib__gunzip_prefix(const void *in, size_t in_len, const char *name, v
 qib_status qib__gzip(const void *in, size_t in_len, int level, uint8_t **out, size_t *out_len,
                      qib_error *err);
 
+/* ---- volumes (src/image/volume.c) ---- */
+/* A volume that takes over `data`, a malloc'ed block of exactly
+ * voxels * frames * dtype size bytes (readers use it to avoid a copy). On
+ * failure data is not taken. */
+qib_status qib__volume_adopt(const qib_grid *g, size_t frames, qib_dtype t, void *data,
+                             qib_volume **out, qib_error *err);
+
 /* ---- growable text buffer (buf.c) ---- */
 typedef struct qib_buf {
     char *data;

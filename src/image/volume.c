@@ -50,6 +50,25 @@ qib_status qib_volume_create(const qib_grid *g, size_t frames, qib_dtype t, qib_
     return QIB_OK;
 }
 
+qib_status qib__volume_adopt(const qib_grid *g, size_t frames, qib_dtype t, void *data,
+                             qib_volume **out, qib_error *err) {
+    size_t es = qib_dtype_size(t);
+    QIB_FAIL_IF(es == 0 || frames == 0 || !data || !grid_valid(g), err, QIB_ERR_ARG, NULL, -1,
+                "grid", "invalid grid, type or data for a volume");
+    size_t n = qib_grid_voxels(g), total;
+    QIB_FAIL_IF(n == 0 || !qib__mul_ok(n, frames, &total) || total > SIZE_MAX / es, err,
+                QIB_ERR_LIMIT, NULL, -1, "dimensions", "voxel count overflows");
+    qib_volume *v = calloc(1, sizeof *v);
+    if (!v) return qib__nomem(err, NULL, "a volume");
+    v->data = data;
+    v->grid = *g;
+    v->frames = frames;
+    v->frame_voxels = n;
+    v->dtype = t;
+    *out = v;
+    return QIB_OK;
+}
+
 void qib_volume_free(qib_volume *v) {
     if (!v) return;
     free(v->data);

@@ -314,10 +314,13 @@ static void scale_voxels(const uint8_t *src, qib_dtype t, bool swap, size_t n, d
 }
 
 /* Builds the volume from the data file bytes (data, len), which hold the
- * voxels at p->offset. */
+ * voxels at p->offset. When `steal` points at the malloc'ed buffer that is
+ * `data` and no scaling is needed, the volume takes that buffer over (voxels
+ * moved to its start, the rest released) instead of copying it: a 100 MB
+ * volume then loads in the time of its inflate, and peaks at one copy. */
 static qib_status load_voxels(const nifti_hdr *h, const nifti_plan *p, const uint8_t *data,
-                              size_t len, const char *name, bool gz, qib_volume **out,
-                              qib_image_info *info, qib_error *err) {
+                              size_t len, const char *name, bool gz, uint8_t **steal,
+                              qib_volume **out, qib_image_info *info, qib_error *err) {
     QIB_FAIL_IF(len < p->need, err, QIB_ERR_TRUNCATED, name, (int64_t)len, "vox_offset",
                 "data need %zu bytes from offset %llu, file has %zu%s", p->bytes,
                 (unsigned long long)p->offset, len, gz ? " after gzip decompression" : "");
@@ -356,18 +359,30 @@ static qib_status load_voxels(const nifti_hdr *h, const nifti_plan *p, const uin
     qib_dtype t = scale ? scaled_dtype(p->stored) : p->stored;
 
     qib_volume *v = NULL;
-    qib_status st = qib_volume_create(&g, p->n[3], t, &v, err);
+    size_t n = p->bytes / qib_dtype_size(p->stored);
+    qib_status st;
+    if (!scale && steal && *steal == data && p->bytes > 0) {
+        uint8_t *buf = *steal;
+        memmove(buf, buf + p->offset, p->bytes);
+        uint8_t *shrunk = realloc(buf, p->bytes);
+        if (shrunk) buf = shrunk;
+        *steal = buf; /* moved: the caller frees it unless the volume takes it */
+        if (h->swap) qib__byteswap(buf, n, qib_dtype_size(t));
+        st = qib__volume_adopt(&g, p->n[3], t, buf, &v, err);
+        if (st == QIB_OK) *steal = NULL;
+    } else {
+        st = qib_volume_create(&g, p->n[3], t, &v, err);
+        if (st == QIB_OK && scale)
+            scale_voxels(data + p->offset, p->stored, h->swap, n, slope, inter,
+                         qib_volume_data(v), t);
+        else if (st == QIB_OK) {
+            memcpy(qib_volume_data(v), data + p->offset, p->bytes);
+            if (h->swap) qib__byteswap(qib_volume_data(v), n, qib_dtype_size(t));
+        }
+    }
     if (st != QIB_OK) {
         qib__error_set_file(err, name);
         return st;
-    }
-    const uint8_t *src = data + p->offset;
-    size_t n = p->bytes / qib_dtype_size(p->stored);
-    if (scale) {
-        scale_voxels(src, p->stored, h->swap, n, slope, inter, qib_volume_data(v), t);
-    } else {
-        memcpy(qib_volume_data(v), src, p->bytes);
-        if (h->swap) qib__byteswap(qib_volume_data(v), n, qib_dtype_size(t));
     }
     /* 4D: pixdim[4] is the frame step. ITK's time-unit scaling never takes
      * effect (it reads the time bits from nifti_clib's xyz_units, where they
@@ -476,7 +491,7 @@ static qib_status read_pair_data(const nifti_hdr *h, const nifti_plan *p, const 
         uint8_t *owned;
         st = expand(buf, len, img, p->need, l, &data, &dlen, &owned, err);
         if (st == QIB_OK)
-            st = load_voxels(h, p, data, dlen, img, owned != NULL, out, info, err);
+            st = load_voxels(h, p, data, dlen, img, owned != NULL, NULL, out, info, err);
         free(owned);
     }
     free(buf);
@@ -484,9 +499,11 @@ static qib_status read_pair_data(const nifti_hdr *h, const nifti_plan *p, const 
     return st;
 }
 
+/* file_owned: the caller's malloc'ed copy of buf, which the volume may take
+ * over (set to NULL then); NULL when buf is not ours to take. */
 static qib_status read_impl(const uint8_t *buf, size_t len, const char *name, const char *path,
                             const qib_limits *lim, qib_volume **out, qib_image_info *info,
-                            qib_error *err) {
+                            uint8_t **file_owned, qib_error *err) {
     qib_limits l = limits_or_default(lim);
     nifti_hdr h;
     nifti_plan p;
@@ -504,7 +521,8 @@ static qib_status read_impl(const uint8_t *buf, size_t len, const char *name, co
     size_t dlen;
     uint8_t *owned;
     QIB_FORWARD(expand(buf, len, name, p.need, &l, &data, &dlen, &owned, err));
-    qib_status st = load_voxels(&h, &p, data, dlen, name, gz, out, info, err);
+    qib_status st =
+        load_voxels(&h, &p, data, dlen, name, gz, owned ? &owned : file_owned, out, info, err);
     free(owned);
     return st;
 }
@@ -515,7 +533,7 @@ qib_status qib_nifti_read_mem(const void *buf, size_t len, const char *name,
     if (!name) name = "(memory)";
     QIB_FAIL_IF(!buf && len > 0, err, QIB_ERR_ARG, name, -1, NULL, "buffer is NULL");
     QIB_FAIL_IF(!out, err, QIB_ERR_ARG, name, -1, NULL, "output pointer is NULL");
-    return read_impl(buf, len, name, NULL, lim, out, info, err);
+    return read_impl(buf, len, name, NULL, lim, out, info, NULL, err);
 }
 
 qib_status qib_nifti_read(const char *path, const qib_limits *lim, qib_volume **out,
@@ -525,7 +543,7 @@ qib_status qib_nifti_read(const char *path, const qib_limits *lim, qib_volume **
     uint8_t *buf = NULL;
     size_t len = 0;
     QIB_FORWARD(qib__read_file(path, file_cap(&l), &buf, &len, err));
-    qib_status st = read_impl(buf, len, path, path, &l, out, info, err);
+    qib_status st = read_impl(buf, len, path, path, &l, out, info, &buf, err);
     free(buf);
     return st;
 }
