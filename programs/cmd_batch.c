@@ -8,11 +8,13 @@
  * worker may start case i only while i < written + jobs, so at most `jobs`
  * cases are held in memory whatever the manifest's length, and the output
  * bytes do not depend on the number of threads. See docs/BATCH.md. */
+#include <dirent.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -72,11 +74,89 @@ static char *error_text(const qib_error *err) {
 /* Reads one volume of a case. This is the one place where the inputs are
  * loaded: a loader for DICOM series, RTSTRUCT and SEG masks takes the same
  * arguments (path, the image for a mask's reference grid) and slots in here. */
-static qib_status load_volume(const char *path, const qib_volume *reference, qib_volume **out,
-                              qib_error *err) {
-    (void)reference;
-    qib_status st = qib_image_read(path, NULL, out, NULL, err);
-    if (st) cli_set_file(err, path);
+/* Loads a case's image and mask through the same code as `qib extract`:
+ * image files or DICOM series folders; masks as label volumes, RTSTRUCT or
+ * SEG (whose region comes back as label 1, so the case uses label 1). */
+static qib_status load_case(const char *image_path, const char *mask_path, qib_settings *s,
+                            qib_volume **image, qib_volume **labels, qib_error *err) {
+    qib_load_options o;
+    qib_load_options_default(&o);
+    qib_dicom_reference *ref = NULL;
+    qib_status st = qib_load_case_image(image_path, &o, image, &ref, NULL, err);
+    if (st) {
+        cli_set_file(err, image_path);
+        return st;
+    }
+    qib_mask_source src = QIB_MASK_SOURCE_LABELS;
+    st = qib_load_case_mask(mask_path, qib_volume_grid(*image), ref, &o, labels, &src, NULL, err);
+    qib_dicom_reference_free(ref);
+    if (st) {
+        cli_set_file(err, mask_path);
+        return st;
+    }
+    if (src != QIB_MASK_SOURCE_LABELS) st = qib_settings_set(s, "label", "1", err);
+    return st;
+}
+
+static int cmp_names(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* SHA-256 of an input: a file's bytes, or for a folder (a DICOM series) the
+ * hash of the lines "NAME  SHA256" of its regular files in byte order. */
+static qib_status hash_input(const char *path, char hex[65], qib_error *err) {
+    struct stat sb;
+    if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode)) return qib_sha256_file(path, hex, err);
+    DIR *d = opendir(path);
+    if (!d) return qib_sha256_file(path, hex, err); /* reports the error */
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    qib_status st = QIB_OK;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            char **nn = realloc(names, cap * sizeof *nn);
+            if (!nn) break;
+            names = nn;
+        }
+        names[n] = strdup(e->d_name);
+        if (names[n]) n++;
+    }
+    closedir(d);
+    if (n > 1) qsort(names, n, sizeof *names, cmp_names);
+    size_t cap_text = 256, used = 0;
+    char *text = malloc(cap_text);
+    for (size_t i = 0; i < n && text && st == QIB_OK; i++) {
+        char full[4096], h[65];
+        snprintf(full, sizeof full, "%s/%s", path, names[i]);
+        if (stat(full, &sb) != 0 || !S_ISREG(sb.st_mode)) continue;
+        st = qib_sha256_file(full, h, err);
+        size_t need = strlen(names[i]) + 70;
+        if (used + need > cap_text) {
+            cap_text = 2 * (used + need);
+            char *nt = realloc(text, cap_text);
+            if (!nt) {
+                free(text);
+                text = NULL;
+                break;
+            }
+            text = nt;
+        }
+        if (st == QIB_OK)
+            used += (size_t)snprintf(text + used, cap_text - used, "%s  %s\n", names[i], h);
+    }
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+    if (!text && st == QIB_OK) {
+        qib_error_clear(err);
+        err->status = st = QIB_ERR_NOMEM;
+        snprintf(err->reason, sizeof err->reason, "out of memory hashing a folder");
+        cli_set_file(err, path);
+    }
+    if (st == QIB_OK) qib_sha256_buffer(text, used, hex);
+    free(text);
     return st;
 }
 
@@ -85,9 +165,9 @@ static qib_status load_volume(const char *path, const qib_volume *reference, qib
 static qib_status case_key(const case_slot *c, const qib_settings *s, char key[65],
                            qib_error *err) {
     char ih[65], mh[65], sh[65], text[300];
-    qib_status st = qib_sha256_file(c->image, ih, err);
+    qib_status st = hash_input(c->image, ih, err);
     if (st) cli_set_file(err, c->image);
-    if (!st && (st = qib_sha256_file(c->mask, mh, err))) cli_set_file(err, c->mask);
+    if (!st && (st = hash_input(c->mask, mh, err))) cli_set_file(err, c->mask);
     if (!st) st = qib_settings_sha256(s, sh, err);
     if (st) return st;
     int n = snprintf(text, sizeof text, "%s\n%s\n%lld\n%s\n", ih, mh,
@@ -128,8 +208,7 @@ static void run_case(batch *b, size_t i) {
         c->kept = true;
         goto done;
     }
-    if (!st) st = load_volume(c->image, NULL, &image, &err);
-    if (!st) st = load_volume(c->mask, image, &labels, &err);
+    if (!st) st = load_case(c->image, c->mask, s, &image, &labels, &err);
     if (!st) {
         st = qib_extract(image, labels, s, &c->res, &err);
         if (st == QIB_ERR_GRID_MISMATCH || st == QIB_ERR_EMPTY_ROI) cli_set_file(&err, c->mask);

@@ -26,4 +26,9 @@ if [ -d "$S/ct-3slice" ]; then
   run extract "$S/ct-3slice" "$S/liver.dcm" --segment 2 --families diagnostics
   check "missing segment: exit 2" [ "$RC" -eq 2 ]
 fi
+# qib batch takes DICOM series folders and RTSTRUCT files in the manifest too.
+printf 'Image,Mask,Case\n%s,%s,ct-dicom\n' "$P/image" "$P/mask/DCM_RS_00060.dcm" > "$TMP/manifest.csv"
+run batch "$TMP/manifest.csv" --out "$TMP/batch.csv" --format long --families diagnostics --jobs 1
+check "batch on DICOM + RTSTRUCT: exit 0" [ "$RC" -eq 0 ]
+check "batch on DICOM + RTSTRUCT: 125256 voxels" [ "$(long_value "$TMP/batch.csv" roi_voxel_count)" = "125256" ]
 finish
