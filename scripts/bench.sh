@@ -30,7 +30,7 @@ REPEAT=${BENCH_REPEAT:-5}
 CASES=${BENCH_CASES:-ct_small ct_large}
 SHARED=${QIB_SHARED_DIR:-$ROOT/../shared}
 PYTHON=${PYTHON:-/usr/bin/python3}
-ALL_SECTIONS="load batch"
+ALL_SECTIONS="load batch features dicom"
 
 say() { printf '%s\n' "$*"; }
 skip() { say "SKIP: $*"; }
@@ -236,6 +236,72 @@ section_batch() {
         printf "fsync per case costs %.2f s over the run (--no-fsync %.2f s); --resume with every case done %.2f s\n", $3 - $5, $5, $6
     }' "$OUT/batch.tsv"
     say "Table: $OUT/batch.tsv"
+}
+
+# features: qib_extract per feature family (bench/bench_features.c), one
+# thread, on each case and the IBSI CT phantom (NIfTI), with the defaults plus
+# discretisation fbs, bin_width 25, texture_aggregations 3d (PyRadiomics-like).
+# Time per family: families=diagnostics,F; net: minus a diagnostics-only run
+# of the same round. Targets: IBSI part 1 (morph..ivh < 0.1 s on ct_large),
+# IBSI part 2 (texture families < 0.03 s).
+section_features() {
+    say ""
+    say "#### features: qib_extract per family, median of $REPEAT rounds, one thread"
+    build_targets bench_features || { say "bench.sh: the build failed" >&2; return 1; }
+    mkdir -p "$OUT"
+    local tsv="$OUT/features.tsv" c img msk
+    local settings="discretisation=fbs bin_width=25 texture_aggregations=3d"
+    printf 'case\tsettings\tfamily\tfeatures\ttime_s\tnet_s\ttarget_s\tpeak_rss_loaded_mb\tpeak_rss_mb\n' >"$tsv"
+    if ensure_data; then
+        for c in $CASES; do
+            say ""
+            # shellcheck disable=SC2086
+            "$BUILD/bench/bench_features" --repeat "$REPEAT" --name "$c" --tsv "$tsv" \
+                "$DATA/${c}_image.nii" "$DATA/${c}_mask.nii" $settings ||
+                say "   $c: bench_features failed"
+        done
+    fi
+    img="$SHARED/ibsi/ibsi1_ct_phantom/nifti/image/phantom.nii.gz"
+    msk="$SHARED/ibsi/ibsi1_ct_phantom/nifti/mask/mask.nii.gz"
+    say ""
+    if [ -f "$img" ] && [ -f "$msk" ]; then
+        # shellcheck disable=SC2086
+        "$BUILD/bench/bench_features" --repeat "$REPEAT" --name ibsi_ct_phantom --tsv "$tsv" \
+            "$img" "$msk" $settings || say "   ibsi_ct_phantom: bench_features failed"
+    else
+        skip "$img or $msk is absent"
+    fi
+    say ""
+    say "time: qib_extract with families=diagnostics,F (after loading). net: time minus the"
+    say "diagnostics-only run of the same round (what F adds; ~0 means below the noise)."
+    say "part1 = morph,loc,stat,ih,ivh; part2 = glcm..ngldm; targets compare the group's time."
+    say "Table: $tsv"
+}
+
+# dicom: qib_dicom_load_series of the IBSI CT phantom series (60 uncompressed
+# slices) next to reading the same files' bytes (bench/bench_dicom.c).
+section_dicom() {
+    say ""
+    say "#### dicom: series load vs reading its bytes, median of $REPEAT runs"
+    build_targets bench_dicom || { say "bench.sh: the build failed" >&2; return 1; }
+    mkdir -p "$OUT"
+    local dir="$SHARED/ibsi/ibsi1_ct_phantom/dicom/image" tsv="$OUT/dicom.tsv" line
+    [ -d "$dir" ] || { skip "$dir is absent"; return 0; }
+    printf 'series\tfiles\tbytes_mb\tslices\tload_s\tread_s\tratio\tpeak_rss_mb\n' >"$tsv"
+    if line=$("$BUILD/bench/bench_dicom" --tsv --repeat "$REPEAT" --name ibsi_ct_phantom "$dir"); then
+        printf '%s\n' "$line" >>"$tsv"
+    else
+        say "   bench_dicom failed"
+        return 0
+    fi
+    say ""
+    awk -F'\t' '
+        NR == 1 { printf "%-16s %6s %9s %7s %9s %9s %7s %9s\n", "series", "files", "MB", "slices",
+                  "load s", "read s", "ratio", "peak MB"; next }
+        { printf "%-16s %6d %9.2f %7d %9.4f %9.4f %7.1f %9.1f\n", $1, $2, $3, $4, $5, $6, $7, $8 }' "$tsv"
+    say ""
+    say "load: qib_dicom_load_series of the folder (median). read: every file of the folder"
+    say "into memory with stdio, files in the page cache. ratio = load / read. Table: $tsv"
 }
 
 # ---- main ----
