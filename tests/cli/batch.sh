@@ -16,7 +16,7 @@ for k in 0 1 2 3 4 5; do
   "$QIB" phantom "$D/c$k" --size "${sizes[$k]}" --radius "${radii[$k]}" --seed $((k + 1)) >/dev/null
 done
 mv "$D/c2" "$D/with space/c2"
-# case c4's mask relabelled: label 1 stays, so Label 1 works and Label 2 is empty
+# case c4 again with Label 2, which its mask does not have: an empty region
 M=$D/manifest.csv
 printf '%s\r\n' \
   'ID,Image,Mask,Label,Note' \
@@ -27,6 +27,7 @@ printf '%s\r\n' \
   'lines"' \
   'bad,c9/image.nii.gz,c0/mask.nii.gz,,missing file' \
   'grid,c1/image.nii.gz,c0/mask.nii.gz,,grid mismatch' \
+  'empty,c4/image.nii.gz,c4/mask.nii.gz,2,empty mask' \
   'p4,c4/image.nii.gz,c4/mask.nii.gz,,' \
   'p5,c5/image.nii.gz,c5/mask.nii.gz,1,last' >"$M"
 
@@ -35,7 +36,7 @@ cd "$TMP"
 run batch "$M" --out "$TMP/r1.csv" --jobs 1
 check "exit status 2 when a case fails" [ "$RC" = 2 ]
 check "no progress bar when stderr is not a terminal" bash -c "! grep -q '\[#' '$TMP/err'"
-check "summary on stderr" grep -q "8 cases, 6 ok, 2 failed" "$TMP/err"
+check "summary on stderr" grep -q "9 cases, 6 ok, 3 failed" "$TMP/err"
 if command -v python3 >/dev/null; then
   cat >"$TMP/rows.py" <<'EOF'
 import csv, json, sys
@@ -45,7 +46,7 @@ for r in rows:
 EOF
   python3 "$TMP/rows.py" "$TMP/r1.csv" >"$TMP/rows.txt"
   cat "$TMP/rows.txt"
-  check "rows in manifest order" [ "$(cut -d'|' -f1 "$TMP/rows.txt" | tr '\n' ' ')" = "p0 p1 p2 p3 bad grid p4 p5 " ]
+  check "rows in manifest order" [ "$(cut -d'|' -f1 "$TMP/rows.txt" | tr '\n' ' ')" = "p0 p1 p2 p3 bad grid empty p4 p5 " ]
   check "extra columns copied (comma, quotes, newline)" grep -qF 'p3|two\r\nlines|' "$TMP/rows.txt"
   check "quoted field with quotes copied" grep -q '^p2|quoted "path"|' "$TMP/rows.txt"
   for k in 0 1 3 4 5; do
@@ -56,11 +57,12 @@ EOF
   check "quoted path case ran (voxel count $want)" grep -q "^p2|[^|]*|$want|-$" "$TMP/rows.txt"
   check "missing file: one error row naming the file" grep -q '^bad|.*|-|.*c9/image.nii.gz:.*No such file' "$TMP/rows.txt"
   check "grid mismatch: one error row with the message" grep -q '^grid|.*|-|.*c0/mask.nii.gz: dimensions .* differ' "$TMP/rows.txt"
+  check "empty mask: one error row naming the label" grep -q '^empty|.*|-|.*label 2 has no voxel' "$TMP/rows.txt"
   check "provenance is valid JSON" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$TMP/r1.csv.provenance.json"
 fi
 
 P=$TMP/r1.csv.provenance.json
-check "provenance: every case has a status" [ "$(grep -c '"case [0-9]* status"' "$P")" = 8 ]
+check "provenance: every case has a status" [ "$(grep -c '"case [0-9]* status"' "$P")" = 9 ]
 check "provenance: case 5 failed with its message" grep -q '"case 5 status": "error: .*c9/image.nii.gz' "$P"
 check "provenance: case 1 ok" grep -q '"case 1 status": "ok"' "$P"
 check "provenance: case inputs hashed" grep -q "$(sha256sum "$D/c3/image.nii.gz" | cut -c1-64)" "$P"
@@ -74,20 +76,20 @@ for fmt in csv long json; do
 done
 check "csv output equals the first run" cmp -s "$TMP/r1.csv" "$TMP/j1.csv"
 
-# resume: forget two finished cases (rows 1 and 6); only they and the two
+# resume: forget two finished cases (rows 1 and 7); only they and the three
 # failed ones run again, and the output is unchanged
 cp "$TMP/r1.csv" "$TMP/ref.csv"
-grep -v -E ' (1|6) ok ' "$TMP/r1.csv.done" >"$TMP/done" && mv "$TMP/done" "$TMP/r1.csv.done"
+grep -v -E ' (1|7) ok ' "$TMP/r1.csv.done" >"$TMP/done" && mv "$TMP/done" "$TMP/r1.csv.done"
 run batch "$M" --out "$TMP/r1.csv" --resume --jobs 3
 check "resume: exit 2 (the failed cases fail again)" [ "$RC" = 2 ]
-check "resume: 4 kept, 4 run" grep -q "resumed: 4 done, 4 run" "$TMP/err"
+check "resume: 4 kept, 5 run" grep -q "resumed: 4 done, 5 run" "$TMP/err"
 check "resume: same bytes" cmp -s "$TMP/r1.csv" "$TMP/ref.csv"
 run batch "$M" --out "$TMP/r1.csv" --resume
-check "resume again: all 6 ok cases kept" grep -q "resumed: 6 done, 2 run" "$TMP/err"
+check "resume again: all 6 ok cases kept" grep -q "resumed: 6 done, 3 run" "$TMP/err"
 check "resume again: same bytes" cmp -s "$TMP/r1.csv" "$TMP/ref.csv"
 # a changed setting changes every key: everything runs again
 run batch "$M" --out "$TMP/r1.csv" --resume --set crop_padding=3
-check "resume with other settings: nothing kept" grep -q "resumed: 0 done, 8 run" "$TMP/err"
+check "resume with other settings: nothing kept" grep -q "resumed: 0 done, 9 run" "$TMP/err"
 
 # kill -9 in the middle of a 30-case run, then --resume
 {
