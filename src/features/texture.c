@@ -67,35 +67,41 @@ static void slab_make(const qib_roi *roi, tex_work *w, size_t z0, size_t z1, qib
     s->z0 = z0;
     s->z1 = z1;
     s->ng = roi->n_levels;
-    size_t plane = s->nx * s->ny, np = 0;
-    /* mark each level present once: index[l] = -1 while unseen in this slab
-     * (reset below for the levels found, so the array is cleared once) */
-    for (size_t i = z0 * plane; i < z1 * plane; i++) {
-        int32_t l = roi->levels[i];
-        if (l > 0 && w->index[l] < 0) {
-            w->index[l] = 0;
-            w->value[np++] = l;
-        }
-    }
-    qsort(w->value, np, sizeof *w->value, cmp_i32);
-    for (size_t c = 0; c < np; c++) w->index[w->value[c]] = (int32_t)c;
+    size_t plane = s->nx * s->ny;
+    size_t np = qib__tex_levels_number(roi->levels, z0 * plane, z1 * plane, w->index, w->value);
     s->np = np;
     s->value = w->value;
     s->index = w->index;
 }
 
 static void slab_done(tex_work *w, const qib_tex_slab *s) {
-    for (size_t c = 0; c < s->np; c++) w->index[w->value[c]] = -1;
+    qib__tex_levels_reset(w->index, w->value, s->np);
 }
 
 /* ---- averaging ---- */
 
-typedef struct tex_mean {
-    double sum[QIB_TEX_MAX_FEATURES];
-    size_t n[QIB_TEX_MAX_FEATURES];
-} tex_mean;
+size_t qib__tex_levels_number(const int32_t *levels, size_t from, size_t to, int32_t *index,
+                              int32_t *value) {
+    /* mark each level present once: index[l] is -1 while unseen (reset by
+     * qib__tex_levels_reset for the levels found, so it is cleared once) */
+    size_t np = 0;
+    for (size_t i = from; i < to; i++) {
+        int32_t l = levels[i];
+        if (l > 0 && index[l] < 0) {
+            index[l] = 0;
+            value[np++] = l;
+        }
+    }
+    qsort(value, np, sizeof *value, cmp_i32);
+    for (size_t c = 0; c < np; c++) index[value[c]] = (int32_t)c;
+    return np;
+}
 
-static void mean_add(tex_mean *m, const double *v, size_t nf) {
+void qib__tex_levels_reset(int32_t *index, const int32_t *value, size_t np) {
+    for (size_t c = 0; c < np; c++) index[value[c]] = -1;
+}
+
+void qib__tex_mean_add(qib_tex_mean *m, const double *v, size_t nf) {
     for (size_t k = 0; k < nf; k++)
         if (!isnan(v[k])) {
             m->sum[k] += v[k];
@@ -103,18 +109,23 @@ static void mean_add(tex_mean *m, const double *v, size_t nf) {
         }
 }
 
+void qib__tex_mean_result(const qib_tex_mean *m, size_t nf, qib_tex_values *out) {
+    for (size_t k = 0; k < nf; k++) out->v[k] = m->n[k] ? m->sum[k] / (double)m->n[k] : NAN;
+    for (size_t k = nf; k < QIB_TEX_MAX_FEATURES; k++) out->v[k] = NAN;
+}
+
 /* Features of mats[0..nm-1] added to the mean. */
 static void add_features(const qib_tex_ops *ops, const qib_tex_slab *s, void *const *mats,
-                         size_t nm, tex_mean *mean) {
+                         size_t nm, qib_tex_mean *mean) {
     double v[QIB_TEX_MAX_FEATURES];
     for (size_t d = 0; d < nm; d++)
-        if (ops->features(s, mats[d], v)) mean_add(mean, v, ops->n_features);
+        if (ops->features(s, mats[d], v)) qib__tex_mean_add(mean, v, ops->n_features);
 }
 
 /* Counts dirs[0..nd-1] over the slab into nm new matrices (nm == nd: one
  * per direction, nm == 1: all merged) and adds their features to mean. */
 static qib_status count_and_add(const qib_tex_ops *ops, const qib_tex_slab *s,
-                                const qib_tex_dir *dirs, size_t nd, size_t nm, tex_mean *mean,
+                                const qib_tex_dir *dirs, size_t nd, size_t nm, qib_tex_mean *mean,
                                 qib_error *err) {
     void *mats[N_DIRS_3D] = {0};
     void *use[N_DIRS_3D];
@@ -168,7 +179,7 @@ qib_status qib__tex_compute(const qib_roi *roi, size_t agg, const qib_tex_ops *o
     }
     for (size_t l = 0; l <= (size_t)ng; l++) w.index[l] = -1;
 
-    tex_mean mean;
+    qib_tex_mean mean;
     memset(&mean, 0, sizeof mean);
     qib_status st = QIB_OK;
     size_t nz = roi->grid.dim[2];
@@ -204,9 +215,7 @@ qib_status qib__tex_compute(const qib_roi *roi, size_t agg, const qib_tex_ops *o
     free(w.index);
     free(w.value);
     if (st != QIB_OK) return st;
-    for (size_t k = 0; k < ops->n_features; k++)
-        out->v[k] = mean.n[k] ? mean.sum[k] / (double)mean.n[k] : NAN;
-    for (size_t k = ops->n_features; k < QIB_TEX_MAX_FEATURES; k++) out->v[k] = NAN;
+    qib__tex_mean_result(&mean, ops->n_features, out);
     return QIB_OK;
 }
 

@@ -87,6 +87,23 @@ typedef struct qib_tex_values {
     double v[QIB_TEX_MAX_FEATURES];
 } qib_tex_values;
 
+/* Numbers the grey levels present in levels[from..to): value[0..np) gets
+ * them ascending and index[l] their position. index must hold -1 for every
+ * level on entry; qib__tex_levels_reset puts it back. Returns np. Shared by
+ * the matrix families (texture.c) and the zone families (zones.c). */
+size_t qib__tex_levels_number(const int32_t *levels, size_t from, size_t to, int32_t *index,
+                              int32_t *value);
+void qib__tex_levels_reset(int32_t *index, const int32_t *value, size_t np);
+
+/* The mean of each feature over matrices, leaving NaN values out (IBSI
+ * averaging over directions and slices); a feature with no value is NaN. */
+typedef struct qib_tex_mean {
+    double sum[QIB_TEX_MAX_FEATURES];
+    size_t n[QIB_TEX_MAX_FEATURES];
+} qib_tex_mean;
+void qib__tex_mean_add(qib_tex_mean *m, const double *v, size_t nf);
+void qib__tex_mean_result(const qib_tex_mean *m, size_t nf, qib_tex_values *out);
+
 /* Computes every feature of a family for aggregation `agg` (index above)
  * over the region: v[k] is feature k, averaged as the method says. NaN
  * for every feature when the region has no matrix with a count. Errors:

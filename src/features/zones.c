@@ -17,11 +17,6 @@ typedef struct zn_work {
     int32_t *value;
 } zn_work;
 
-static int cmp_i32(const void *a, const void *b) {
-    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* Numbers the levels present in slices z0..z1-1; np 0 when there is none. */
 static void block_make(const qib_roi *roi, zn_work *w, size_t z0, size_t z1, bool planar,
                        qib_zn_block *b) {
@@ -33,45 +28,27 @@ static void block_make(const qib_roi *roi, zn_work *w, size_t z0, size_t z1, boo
     b->z0 = z0;
     b->z1 = z1;
     b->planar = planar;
-    size_t plane = b->nx * b->ny, np = 0;
-    for (size_t i = z0 * plane; i < z1 * plane; i++) {
-        int32_t l = roi->levels[i];
-        if (l > 0 && w->index[l] < 0) {
-            w->index[l] = 0;
-            w->value[np++] = l;
-        }
-    }
-    qsort(w->value, np, sizeof *w->value, cmp_i32);
-    for (size_t c = 0; c < np; c++) w->index[w->value[c]] = (int32_t)c;
+    size_t plane = b->nx * b->ny;
+    size_t np = qib__tex_levels_number(roi->levels, z0 * plane, z1 * plane, w->index, w->value);
     b->np = np;
     b->value = w->value;
     b->index = w->index;
 }
 
 static void block_done(zn_work *w, const qib_zn_block *b) {
-    for (size_t c = 0; c < b->np; c++) w->index[w->value[c]] = -1;
+    qib__tex_levels_reset(w->index, w->value, b->np);
 }
 
 /* ---- aggregation ---- */
 
-typedef struct zn_mean {
-    double sum[QIB_TEX_MAX_FEATURES];
-    size_t n[QIB_TEX_MAX_FEATURES];
-} zn_mean;
-
 /* One matrix over the block: counted, its features added to the mean. */
-static qib_status one_matrix(const qib_zn_ops *ops, const qib_zn_block *b, zn_mean *mean,
+static qib_status one_matrix(const qib_zn_ops *ops, const qib_zn_block *b, qib_tex_mean *mean,
                              qib_error *err) {
     void *m = ops->mat_new(b);
     if (!m) return qib__nomem(err, NULL, ops->what);
     qib_status st = ops->count(b, m, err);
     double v[QIB_TEX_MAX_FEATURES];
-    if (st == QIB_OK && ops->features(b, m, v))
-        for (size_t k = 0; k < ops->n_features; k++)
-            if (!isnan(v[k])) {
-                mean->sum[k] += v[k];
-                mean->n[k]++;
-            }
+    if (st == QIB_OK && ops->features(b, m, v)) qib__tex_mean_add(mean, v, ops->n_features);
     ops->mat_free(m);
     return st;
 }
@@ -101,7 +78,7 @@ qib_status qib__zn_compute(const qib_roi *roi, size_t agg, const qib_zn_ops *ops
     }
     for (size_t l = 0; l <= (size_t)ng; l++) w.index[l] = -1;
 
-    zn_mean mean;
+    qib_tex_mean mean;
     memset(&mean, 0, sizeof mean);
     qib_status st = QIB_OK;
     size_t nz = roi->grid.dim[2];
@@ -120,9 +97,7 @@ qib_status qib__zn_compute(const qib_roi *roi, size_t agg, const qib_zn_ops *ops
     free(w.index);
     free(w.value);
     if (st != QIB_OK) return st;
-    for (size_t k = 0; k < ops->n_features; k++)
-        out->v[k] = mean.n[k] ? mean.sum[k] / (double)mean.n[k] : NAN;
-    for (size_t k = ops->n_features; k < QIB_TEX_MAX_FEATURES; k++) out->v[k] = NAN;
+    qib__tex_mean_result(&mean, ops->n_features, out);
     return QIB_OK;
 }
 
