@@ -37,6 +37,67 @@ static qib_status jls_check(const qib_pixel_desc *d, const charls_frame_info *fi
     return QIB_OK;
 }
 
+/* Walks the stream's markers (T.87 C.1: SOI, segments, then each SOS
+ * followed by coded data, in which 0xFF is always followed by a byte below
+ * 0x80 unless a marker starts) and checks the scan headers (T.87 C.2.3):
+ * 1..4 components per scan, ILV 0..2, ILV 0 exactly when a scan holds one
+ * component, one ILV for every scan, and scans that cover the frame's
+ * components once each. CharLS 2.4.1 writes past its output buffer when a
+ * later single-component scan claims ILV 1 or 2, so such streams must be
+ * refused before they reach it. */
+static qib_status jls_check_scans(const qib_pixel_desc *d, const uint8_t *in, size_t n,
+                                  qib_error *err) {
+    const char *f = d->file;
+    int nf = -1, ilv = -1, covered = 0, scans = 0;
+    size_t i = 2;
+    bool in_scan = false;
+    QIB_FAIL_IF(n < 4 || in[0] != 0xFF || in[1] != 0xD8, err, QIB_ERR_CORRUPT, f, 0, "JPEG-LS SOI",
+                "stream does not start with the SOI marker 0xFFD8");
+    while (i + 1 < n) {
+        if (in[i] != 0xFF || (in_scan && in[i + 1] < 0x80) || (!in_scan && in[i + 1] == 0xFF)) {
+            QIB_FAIL_IF(!in_scan && in[i] != 0xFF, err, QIB_ERR_CORRUPT, f, (int64_t)i, "JPEG-LS",
+                        "byte 0x%02X where a marker was expected", in[i]);
+            i++;
+            continue;
+        }
+        uint8_t m = in[i + 1];
+        if (m == 0xD9) break;
+        if (m >= 0xD0 && m <= 0xD7) { i += 2; continue; } /* RSTm: no length */
+        QIB_FAIL_IF(i + 4 > n, err, QIB_ERR_TRUNCATED, f, (int64_t)i, "JPEG-LS",
+                    "marker 0xFF%02X has no length", m);
+        size_t len = (size_t)in[i + 2] << 8 | in[i + 3];
+        QIB_FAIL_IF(len < 2 || i + 2 + len > n, err, QIB_ERR_TRUNCATED, f, (int64_t)i, "JPEG-LS",
+                    "segment 0xFF%02X of %zu bytes runs past the end", m, len);
+        const uint8_t *s = in + i + 4;
+        if (m == 0xF7) {
+            QIB_FAIL_IF(len < 8 || nf >= 0, err, QIB_ERR_CORRUPT, f, (int64_t)i, "JPEG-LS SOF55",
+                        "frame header is short or repeated");
+            nf = s[5];
+        } else if (m == 0xDA) {
+            QIB_FAIL_IF(nf < 1 || len < 6, err, QIB_ERR_CORRUPT, f, (int64_t)i, "JPEG-LS SOS",
+                        "scan header is short or comes before the frame header");
+            int ns = s[0];
+            QIB_FAIL_IF(ns < 1 || ns > 4 || len < 6 + 2 * (size_t)ns, err, QIB_ERR_CORRUPT, f,
+                        (int64_t)i, "JPEG-LS SOS", "scan has %d components", ns);
+            int scan_ilv = s[1 + 2 * ns + 1];
+            QIB_FAIL_IF(scan_ilv > 2 || (ns == 1) != (scan_ilv == 0), err, QIB_ERR_CORRUPT, f,
+                        (int64_t)i, "JPEG-LS SOS",
+                        "interleave mode %d with %d component(s) in one scan", scan_ilv, ns);
+            QIB_FAIL_IF(ilv >= 0 && scan_ilv != ilv, err, QIB_ERR_CORRUPT, f, (int64_t)i,
+                        "JPEG-LS SOS", "scan %d has interleave mode %d, the first had %d",
+                        scans + 1, scan_ilv, ilv);
+            ilv = scan_ilv;
+            covered += ns;
+            scans++;
+            in_scan = true;
+        }
+        i += 2 + len;
+    }
+    QIB_FAIL_IF(scans == 0 || covered != nf, err, QIB_ERR_CORRUPT, f, -1, "JPEG-LS SOS",
+                "%d scan(s) cover %d component(s); the frame has %d", scans, covered, nf);
+    return QIB_OK;
+}
+
 /* Copies CharLS's output (1 or 2 bytes per sample, host order) into the
  * codec.h layout; planar when ILV is none (T.87 B.2), else interleaved. */
 static void jls_copy(const qib_pixel_desc *d, const charls_frame_info *fi, bool planar,
@@ -100,6 +161,7 @@ qib_status qib__decode_jpegls(const qib_pixel_desc *d, const uint8_t *in, size_t
     QIB_FAIL_IF(in[tail - 1] != 0xFF || in[tail] != 0xD9, err, QIB_ERR_TRUNCATED, d->file,
                 (int64_t)in_len, "JPEG-LS EOI",
                 "JPEG-LS stream does not end with the EOI marker 0xFFD9 (cut short?)");
+    QIB_FORWARD(jls_check_scans(d, in, in_len, err));
     charls_jpegls_decoder *dec = charls_jpegls_decoder_create();
     if (!dec) return qib__nomem(err, d->file, "JPEG-LS decoder");
     qib_status st = jls_run(dec, d, in, in_len, out, err);

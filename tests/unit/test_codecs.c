@@ -362,6 +362,22 @@ static void test_jpegls_malformed(void **state) {
     free(run_decoder(qib__decode_jpegls, &d, in, len, QIB_ERR_CORRUPT));
     free(in);
     free(v);
+    /* Planar RGB (ILV 0, one scan per component) whose last scan claims
+     * ILV 1: CharLS 2.4.1 writes past its buffer on this (found by
+     * fuzz_run_jpegls in CI), so the scan check must refuse it first. */
+    v = make_image(4 * 4 * 3, 8, false, 3);
+    in = jls_encode(v, 4, 4, 3, 8, 0, 0, &len);
+    qib_pixel_desc planar = desc(4, 4, 3, 8, 8, 0, "RGB", "1.2.840.10008.1.2.4.80");
+    uint8_t *ok = run_decoder(qib__decode_jpegls, &planar, in, len, QIB_OK);
+    free(ok);
+    size_t last = 0;
+    for (size_t i = 0; i + 7 < len; i++)
+        if (in[i] == 0xFF && in[i + 1] == 0xDA) last = i;
+    assert_true(last > 0 && in[last + 5] == 3 && in[last + 8] == 0);
+    in[last + 8] = 1; /* Ls(2) Ns C Tm NEAR ILV: ILV is 8 bytes in */
+    free(run_decoder(qib__decode_jpegls, &planar, in, len, QIB_ERR_CORRUPT));
+    free(in);
+    free(v);
 }
 
 /* ---- (a) JPEG 2000 (OpenJPEG encoder) ---- */
