@@ -20,5 +20,10 @@
 #include "qib/output.h"
 #include "qib/provenance.h"
 #include "qib/phantom.h"
+#include "qib/filter.h"
+#include "qib/pet.h"
+#include "qib/adc.h"
+#include "qib/recist.h"
+#include "qib/imagetypes.h"
 
 #endif

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* batch_journal.c: the resume journal of `qib batch` (OUT.done, OUT.cases). */
 #include <errno.h>
+#include <math.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,8 +146,15 @@ qib_status journal_results(const journal *j, size_t row, qib_results **out, qib_
     for (size_t i = p->first_row; i < p->first_row + p->n_rows && !st; i++) {
         const char *c[9];
         for (size_t k = 0; k < 9; k++) c[k] = qib_manifest_cell(j->table, i, k);
-        if (!c[8][0] && c[2][0]) /* a value row (not the row of an empty-results case) */
-            st = qib_results_add(r, c[2], c[3], c[4], c[5], c[6], strtod(c[7], NULL), err);
+        if (c[8][0] || !(c[2][0] || c[3][0])) continue; /* the row of an empty/failed case */
+        char *end = NULL;
+        double v = strtod(c[7], &end);
+        if (end != c[7] && !*end) /* a number, as the long writer prints it */
+            st = qib_results_add(r, c[2], c[3], c[4], c[5], c[6], v, err);
+        else if (!c[7][0] || !strcmp(c[7], "nan"))
+            st = qib_results_add(r, c[2], c[3], c[4], c[5], c[6], NAN, err);
+        else /* a text value (PyRadiomics diagnostics) */
+            st = qib_results_add_text(r, c[2], c[3], c[4], c[7], err);
     }
     if (st) {
         qib_results_free(r);

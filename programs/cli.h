@@ -41,6 +41,27 @@ int cmd_phantom(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_dicom(int argc, char **argv);
+int cmd_filter(int argc, char **argv);
+int cmd_adc(int argc, char **argv);
+int cmd_recist(int argc, char **argv);
+int cmd_recist_measure(int argc, char **argv);
+
+/* Key/value lists for cli_write_provenance_multi (cli_record.c): inputs and
+ * outputs as role/path, extras as key/value. */
+#define CLI_PAIRS_MAX 16
+typedef struct cli_pairs {
+    const char *key[CLI_PAIRS_MAX];
+    const char *value[CLI_PAIRS_MAX];
+    size_t n;
+} cli_pairs;
+void cli_pairs_add(cli_pairs *p, const char *key, const char *value);
+/* One provenance record (command line, every input, every output, extras)
+ * written beside each output as OUTPUT.provenance.json. Returns an exit code. */
+int cli_write_provenance_multi(int argc, char **argv, const cli_pairs *in, const cli_pairs *out,
+                               const cli_pairs *extra);
+/* The fewest of 15..17 significant digits that read back exactly ("nan"). */
+void cli_format_double(char *buf, size_t n, double v);
+int cmd_suv(int argc, char **argv);
 
 #endif
 

@@ -10,6 +10,7 @@
 typedef struct extract_args {
     const char *image, *mask, *out, *prov, *format;
     qib_load_options load; /* --series, --roi, --segment */
+    const char *suv;       /* --suv bw|lbm|bsa: a DICOM PET image to SUV first */
 } extract_args;
 
 /* Applies the options to settings; returns an exit code (0 = go on). */
@@ -37,6 +38,11 @@ static int parse_args(int argc, char **argv, extract_args *a, qib_settings *s) {
             if (*end || end == v || n < 1 || n > 65535)
                 return cli_usage_error("extract", "--segment needs a segment number 1..65535, got '%s'", v);
             a->load.segment = n;
+        } else if (cli_is_opt(arg, "--suv")) {
+            if (!(a->suv = cli_opt_value(argc, argv, &i, "--suv"))) return CLI_EXIT_USAGE;
+            qib_suv_type t;
+            if (qib_suv_type_parse(a->suv, &t, &err))
+                return cli_usage_error("extract", "--suv must be bw, lbm or bsa, not '%s'", a->suv);
         } else if (cli_is_opt(arg, "--params")) {
             if (!(v = cli_opt_value(argc, argv, &i, "--params"))) return CLI_EXIT_USAGE;
             st = qib_settings_load_yaml(s, v, &err);
@@ -117,8 +123,24 @@ static qib_status load_case(extract_args *a, qib_settings *s, qib_volume **image
     return st;
 }
 
+/* --suv: the image, a DICOM PET series or file, as SUV (qib/pet.h). */
+static qib_status to_suv(extract_args *a, qib_volume **image, qib_error *err) {
+    qib_suv_type t;
+    qib_status st = qib_suv_type_parse(a->suv, &t, err);
+    if (st) return st;
+    qib_volume *suv = NULL;
+    st = qib_suv_convert(a->image, &a->load, *image, t, &suv, NULL, NULL, NULL, err);
+    if (st) {
+        cli_set_file(err, a->image);
+        return st;
+    }
+    qib_volume_free(*image);
+    *image = suv;
+    return QIB_OK;
+}
+
 int cmd_extract(int argc, char **argv) {
-    extract_args a = {NULL, NULL, NULL, NULL, "csv", {0}};
+    extract_args a = {NULL, NULL, NULL, NULL, "csv", {0}, NULL};
     qib_load_options_default(&a.load);
     qib_settings *s = NULL;
     qib_volume *image = NULL, *labels = NULL;
@@ -141,6 +163,7 @@ int cmd_extract(int argc, char **argv) {
     }
 
     st = load_case(&a, s, &image, &labels, &err);
+    if (!st && a.suv) st = to_suv(&a, &image, &err);
     if (!st) {
         st = qib_extract(image, labels, s, &res, &err);
         /* grid and label problems are the mask's */

@@ -16,14 +16,18 @@ static void features_markdown(void) {
     printf("Columns in wide output are named `IMAGE-TYPE_FAMILY_FEATURE[_AGGREGATION]`, e.g.\n");
     printf("`original_diagnostics_roi_voxel_count`. %zu features in %zu families.\n\n",
            qib_feature_count(), qib_family_count());
-    printf("| family | title | IBSI family | features | description |\n");
-    printf("| --- | --- | --- | ---: | --- |\n");
+    printf("Families of the `pyradiomics` set reproduce PyRadiomics 3.1 (setting\n");
+    printf("`feature_definitions pyradiomics`, preset `pyradiomics`; docs/PYRADIOMICS.md) and\n");
+    printf("write PyRadiomics' column names, `original_glcm_Contrast`.\n\n");
+    printf("| family | set | column | title | IBSI family | features | description |\n");
+    printf("| --- | --- | --- | --- | --- | ---: | --- |\n");
     for (size_t f = 0; f < qib_family_count(); f++) {
         const qib_family_info *fam = qib_family_at(f);
         size_t n = 0;
         for (size_t i = 0; i < qib_feature_count(); i++)
             n += !strcmp(qib_feature_at(i)->family, fam->name);
-        printf("| `%s` | %s | %s | %zu | %s |\n", fam->name, fam->title, or_dash(fam->ibsi_family),
+        printf("| `%s` | %s | `%s` | %s | %s | %zu | %s |\n", fam->name, qib_family_set(fam),
+               qib_family_column(fam), fam->title, or_dash(fam->ibsi_family),
                n, fam->description);
     }
     for (size_t f = 0; f < qib_family_count(); f++) {

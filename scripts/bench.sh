@@ -30,7 +30,7 @@ REPEAT=${BENCH_REPEAT:-5}
 CASES=${BENCH_CASES:-ct_small ct_large}
 SHARED=${QIB_SHARED_DIR:-$ROOT/../shared}
 PYTHON=${PYTHON:-/usr/bin/python3}
-ALL_SECTIONS="load batch features dicom"
+ALL_SECTIONS="load batch features pyradiomics dicom"
 
 say() { printf '%s\n' "$*"; }
 skip() { say "SKIP: $*"; }
@@ -276,6 +276,26 @@ section_features() {
     say "diagnostics-only run of the same round (what F adds; ~0 means below the noise)."
     say "part1 = morph,loc,stat,ih,ivh; part2 = glcm..ngldm; targets compare the group's time."
     say "Table: $tsv"
+}
+
+# pyradiomics: the PyRadiomics-compatible mode (preset pyradiomics) on the
+# benchmark cases: defaults (107 features), with diagnostics, and with
+# Wavelet (851), next to the targets and PyRadiomics' own times
+# (bench/bench_pyradiomics.c).
+section_pyradiomics() {
+    say ""
+    say "#### pyradiomics: qib_extract --preset pyradiomics, median of $REPEAT runs, one thread"
+    build_targets bench_pyradiomics || { say "bench.sh: the build failed" >&2; return 1; }
+    mkdir -p "$OUT"
+    local tsv="$OUT/pyradiomics.tsv" c
+    printf 'case\trun\tfeatures\ttime_s\ttarget\tpeak_rss_mb\tpyradiomics_s\n' >"$tsv"
+    ensure_data || return 0
+    for c in $CASES; do
+        "$BUILD/bench/bench_pyradiomics" --repeat "$REPEAT" --name "$c" --tsv "$tsv" \
+            "$DATA/${c}_image.nii" "$DATA/${c}_mask.nii" || say "   $c: bench_pyradiomics failed"
+    done
+    say "time: qib_extract after loading. pyradiomics_s: PyRadiomics 3.1 on the same machine"
+    say "(../shared/bench/README.md). Table: $tsv"
 }
 
 # dicom: qib_dicom_load_series of the IBSI CT phantom series (60 uncompressed

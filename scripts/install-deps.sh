@@ -13,11 +13,11 @@ PACKAGES=(
   libcmocka-dev                      # unit tests
   libyaml-dev                        # parameter files
   libjpeg62-turbo-dev libcharls-dev libopenjp2-7-dev  # DICOM pixel codecs
+  libfftw3-dev                       # FFTs of the IBSI 2 filters (Gabor, Simoncelli, Riesz)
 )
-# Benchmark data generation (../shared/bench/make_data.py) uses Debian's python3.
-if [ "${QIB_DEPS_BENCH:-0}" = 1 ]; then
-  PACKAGES+=(python3 python3-numpy python3-scipy python3-nibabel)
-fi
+# The benchmark cases (../shared/bench/make_data.py), which the PyRadiomics
+# comparison test and `make bench` use, are made with Debian's python3.
+PACKAGES+=(python3 python3-numpy python3-scipy python3-nibabel)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

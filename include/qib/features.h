@@ -22,7 +22,17 @@ typedef struct qib_family_info {
     const char *title;       /* "Diagnostics", "Morphology", ... */
     const char *ibsi_family; /* IBSI family name, "" if not an IBSI family */
     const char *description;
+    /* Output column prefix when it differs from name (PyRadiomics families:
+     * name "pyradiomics_glcm", column "glcm"); NULL means name. */
+    const char *column;
+    /* Definition set: NULL for IBSI, "pyradiomics" for the families that
+     * reproduce PyRadiomics 3.1 (setting feature_definitions chooses). */
+    const char *set;
 } qib_family_info;
+
+/* The column prefix and definition set of a family ("ibsi" or "pyradiomics"). */
+QIB_API const char *qib_family_column(const qib_family_info *f);
+QIB_API const char *qib_family_set(const qib_family_info *f);
 
 typedef struct qib_feature_info {
     const char *family;      /* a qib_family_info name */
@@ -50,6 +60,7 @@ typedef struct qib_result {
     const char *ibsi_code;
     const char *aggregation; /* IBSI aggregation code, "" if none */
     double value;            /* NaN when undefined for this region */
+    const char *text;        /* a text value (PyRadiomics diagnostics), else NULL; value is NaN */
 } qib_result;
 
 typedef struct qib_results qib_results;
@@ -60,12 +71,18 @@ QIB_API void qib_results_free(qib_results *r);
 QIB_API qib_status qib_results_add(qib_results *r, const char *image_type, const char *family,
                                    const char *feature, const char *ibsi_code,
                                    const char *aggregation, double value, qib_error *err);
+/* Appends a text value (a diagnostic such as a hash or a tuple). */
+QIB_API qib_status qib_results_add_text(qib_results *r, const char *image_type,
+                                        const char *family, const char *feature,
+                                        const char *text, qib_error *err);
 QIB_API size_t qib_results_count(const qib_results *r);
 QIB_API const qib_result *qib_results_at(const qib_results *r, size_t i);
 /* First result with this family and feature (any image type), or NULL. */
 QIB_API const qib_result *qib_results_find(const qib_results *r, const char *family,
                                            const char *feature);
-/* Wide-table column name: IMAGE_TYPE "_" FAMILY "_" FEATURE ["_" AGGREGATION].
+/* Wide-table column name: IMAGE_TYPE "_" FAMILY "_" FEATURE ["_" AGGREGATION]
+ * (FAMILY "_" FEATURE when the image type is empty, as for PyRadiomics'
+ * diagnostics_* columns).
  * Returns the length needed, like snprintf. */
 QIB_API size_t qib_result_column(const qib_result *res, char *buf, size_t n);
 

@@ -13,44 +13,94 @@
  * every face plane are inside. Coplanar hull facets may come out split into
  * several triangles, which changes neither volume nor area.
  *
- * A point between two others on one axis-parallel line is never a hull
- * vertex, so before the hull is built each point must be the first or the
- * last on its line along all three axes; this keeps mostly the outer shell
- * of the shape and makes the O(points x faces) construction fast. */
+ * A hull vertex is also a vertex of the 2D hull of the points in each of
+ * the three axis-perpendicular planes through it, so before the hull is
+ * built each point must pass that test for all three planes (linear time,
+ * see mark_plane_vertices). Of a voxelised shape's surface this keeps a
+ * few points per slice outline, which makes the O(points x faces)
+ * construction fast. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mesh.h"
 
-typedef struct {
-    int32_t k[3];
-    uint32_t idx;
-} keyed;
-
-static int keyed_cmp(const void *pa, const void *pb) {
-    const keyed *a = pa, *b = pb;
-    for (int d = 0; d < 3; d++)
-        if (a->k[d] != b->k[d]) return a->k[d] < b->k[d] ? -1 : 1;
-    return 0;
+static int64_t cross2i(const int32_t *o, const int32_t *a, const int32_t *b) {
+    return ((int64_t)a[0] - o[0]) * ((int64_t)b[1] - o[1]) -
+           ((int64_t)a[1] - o[1]) * ((int64_t)b[0] - o[0]);
 }
 
-/* Marks (hits[i]++) the points that are first or last on their line
- * parallel to `axis`. */
-static void mark_line_ends(const int32_t *pts, size_t n, int axis, keyed *tmp, uint8_t *hits) {
+/* Marks (hits[i]++) the points that are vertices of the 2D convex hull of
+ * the points in their plane across `axis` (same coordinate along it). A
+ * point that is not is a convex combination of other points, so it is no
+ * vertex of the 3D hull either. Per plane, only the lowest and highest
+ * point of each line along the plane's second axis can be hull vertices;
+ * those come out sorted by the first axis, and Andrew's monotone chain
+ * (strict turns only, exact in integers) finds the vertices among them, in
+ * time linear in the number of lines. Returns 0 (marking nothing) when
+ * the table of lines would be too large, or when it cannot be allocated. */
+static int mark_plane_vertices(const int32_t *pts, size_t n, int axis, const int32_t lo[3],
+                               const int32_t hi[3], uint8_t *hits) {
     int a1 = (axis + 1) % 3, a2 = (axis + 2) % 3;
-    for (size_t i = 0; i < n; i++) {
-        tmp[i].k[0] = pts[3 * i + a1];
-        tmp[i].k[1] = pts[3 * i + a2];
-        tmp[i].k[2] = pts[3 * i + axis];
-        tmp[i].idx = (uint32_t)i;
+    size_t nc = (size_t)(hi[axis] - lo[axis]) + 1, nu = (size_t)(hi[a1] - lo[a1]) + 1;
+    if (nc > SIZE_MAX / nu || nc * nu > 4 * n + 65536) return 0;
+    size_t cells = nc * nu;
+    int32_t *vmin = malloc(cells * sizeof *vmin), *vmax = malloc(cells * sizeof *vmax);
+    uint8_t *flag = calloc(cells, 1); /* bit 0: the lowest point is a vertex, bit 1: the highest */
+    /* at most two candidates per line, and the chain holds both halves */
+    int32_t *cand = malloc(2 * (2 * nu) * sizeof *cand);
+    int32_t *chain = malloc(2 * (4 * nu + 2) * sizeof *chain);
+    int ok = vmin && vmax && flag && chain && cand;
+    if (ok) {
+        for (size_t c = 0; c < cells; c++) vmin[c] = INT32_MAX, vmax[c] = INT32_MIN;
+        for (size_t i = 0; i < n; i++) {
+            const int32_t *p = pts + 3 * i;
+            size_t c = (size_t)(p[axis] - lo[axis]) * nu + (size_t)(p[a1] - lo[a1]);
+            if (p[a2] < vmin[c]) vmin[c] = p[a2];
+            if (p[a2] > vmax[c]) vmax[c] = p[a2];
+        }
+        for (size_t pl = 0; pl < nc; pl++) {
+            /* the candidates (u, v), sorted by u then v */
+            size_t m = 0;
+            for (size_t u = 0; u < nu; u++) {
+                size_t c = pl * nu + u;
+                if (vmin[c] == INT32_MAX) continue;
+                cand[2 * m] = (int32_t)u, cand[2 * m + 1] = vmin[c], m++;
+                if (vmax[c] != vmin[c]) cand[2 * m] = (int32_t)u, cand[2 * m + 1] = vmax[c], m++;
+            }
+            /* Andrew's monotone chain: lower hull, then upper hull */
+            size_t k = 0;
+            for (size_t i = 0; i < m; i++) {
+                while (k >= 2 &&
+                       cross2i(chain + 2 * (k - 2), chain + 2 * (k - 1), cand + 2 * i) <= 0)
+                    k--;
+                chain[2 * k] = cand[2 * i], chain[2 * k + 1] = cand[2 * i + 1], k++;
+            }
+            for (size_t i = m - 1, t = k + 1; m > 1 && i-- > 0;) {
+                while (k >= t &&
+                       cross2i(chain + 2 * (k - 2), chain + 2 * (k - 1), cand + 2 * i) <= 0)
+                    k--;
+                chain[2 * k] = cand[2 * i], chain[2 * k + 1] = cand[2 * i + 1], k++;
+            }
+            for (size_t i = 0; i < k; i++) {
+                size_t c = pl * nu + (size_t)chain[2 * i];
+                if (chain[2 * i + 1] == vmin[c]) flag[c] |= 1;
+                if (chain[2 * i + 1] == vmax[c]) flag[c] |= 2;
+            }
+        }
+        for (size_t i = 0; i < n; i++) {
+            const int32_t *p = pts + 3 * i;
+            size_t c = (size_t)(p[axis] - lo[axis]) * nu + (size_t)(p[a1] - lo[a1]);
+            if ((p[a2] == vmin[c] && (flag[c] & 1)) || (p[a2] == vmax[c] && (flag[c] & 2)))
+                hits[i]++;
+        }
     }
-    qsort(tmp, n, sizeof *tmp, keyed_cmp);
-    for (size_t i = 0; i < n; i++) {
-        bool first = i == 0 || tmp[i - 1].k[0] != tmp[i].k[0] || tmp[i - 1].k[1] != tmp[i].k[1];
-        bool last = i + 1 == n || tmp[i + 1].k[0] != tmp[i].k[0] || tmp[i + 1].k[1] != tmp[i].k[1];
-        if (first || last) hits[tmp[i].idx]++;
-    }
+    free(vmin);
+    free(vmax);
+    free(flag);
+    free(chain);
+    free(cand);
+    return ok;
 }
 
 static void sub3(const int32_t *a, const int32_t *b, int64_t r[3]) {
@@ -135,7 +185,6 @@ qib_status qib__hull_build(const int32_t *pts, size_t n, const double scale[3], 
                            qib_error *err) {
     memset(out, 0, sizeof *out);
     qib_status st = QIB_OK;
-    keyed *tmp = NULL;
     uint8_t *hits = NULL;
     uint32_t *cand = NULL;
     face *faces = NULL;
@@ -151,14 +200,20 @@ qib_status qib__hull_build(const int32_t *pts, size_t n, const double scale[3], 
         QIB_FAIL_IF(pts[i] <= -(1 << 19) || pts[i] >= (1 << 19), err, QIB_ERR_LIMIT, NULL, -1,
                     "convex hull", "point coordinate %ld is outside (-2^19, 2^19)",
                     (long)pts[i]);
-    tmp = malloc(n * sizeof *tmp);
     hits = calloc(n, 1);
     cand = malloc(n * sizeof *cand);
-    if (!tmp || !hits || !cand) goto nomem;
-    for (int axis = 0; axis < 3; axis++) mark_line_ends(pts, n, axis, tmp, hits);
+    if (!hits || !cand) goto nomem;
+    int32_t lo[3] = {INT32_MAX, INT32_MAX, INT32_MAX}, hi[3] = {INT32_MIN, INT32_MIN, INT32_MIN};
+    for (size_t i = 0; i < n; i++)
+        for (int d = 0; d < 3; d++) {
+            if (pts[3 * i + d] < lo[d]) lo[d] = pts[3 * i + d];
+            if (pts[3 * i + d] > hi[d]) hi[d] = pts[3 * i + d];
+        }
+    int planes = 0;
+    for (int axis = 0; axis < 3; axis++) planes += mark_plane_vertices(pts, n, axis, lo, hi, hits);
     size_t nc = 0;
     for (size_t i = 0; i < n; i++)
-        if (hits[i] == 3) cand[nc++] = (uint32_t)i;
+        if (hits[i] == planes) cand[nc++] = (uint32_t)i;
     /* a fixed pseudo-random insertion order (64-bit LCG, Fisher-Yates) */
     uint64_t rng = UINT64_C(0x9E3779B97F4A7C15);
     for (size_t i = nc; i > 1; i--) {
@@ -281,7 +336,6 @@ nomem:
     st = qib__nomem(err, NULL, "convex hull");
     qib__hull_free(out);
 done:
-    free(tmp);
     free(hits);
     free(cand);
     free(faces);

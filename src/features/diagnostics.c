@@ -129,7 +129,7 @@ static const qib_feature_def diag_features[] = {
 };
 
 const qib_family_def qib__family_diagnostics = {
-    {"diagnostics", "Diagnostics", "", "The input image and region before processing."},
+    {"diagnostics", "Diagnostics", "", "The input image and region before processing.", NULL, NULL},
     diag_features,
     sizeof diag_features / sizeof diag_features[0],
     NULL,

@@ -90,4 +90,13 @@ extern const qib_family_def qib__family_gldzm; /* gldzm.c */
 extern const qib_family_def qib__family_ngtdm; /* ngtdm.c */
 extern const qib_family_def qib__family_ngldm; /* ngldm.c */
 
+/* PyRadiomics 3.1 definitions (src/pyradiomics/, one file per class). */
+extern const qib_family_def qib__family_pr_shape;      /* src/pyradiomics/shape.c */
+extern const qib_family_def qib__family_pr_firstorder; /* src/pyradiomics/firstorder.c */
+extern const qib_family_def qib__family_pr_glcm;  /* src/pyradiomics/glcm.c */
+extern const qib_family_def qib__family_pr_gldm;  /* src/pyradiomics/gldm.c */
+extern const qib_family_def qib__family_pr_glrlm; /* src/pyradiomics/glrlm.c */
+extern const qib_family_def qib__family_pr_glszm; /* src/pyradiomics/glszm.c */
+extern const qib_family_def qib__family_pr_ngtdm; /* src/pyradiomics/ngtdm.c */
+
 #endif

@@ -1,13 +1,77 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* first_order.c: moments, percentiles and deviations of a set of values. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "first_order.h"
 
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
+}
+
+/* The IEEE-754 bits of x as an unsigned key in the order of the values:
+ * negative values have every bit flipped, others the sign bit set. -0 gets
+ * the key of +0, as the two compare equal. */
+static inline uint64_t order_key(double x) {
+    uint64_t b;
+    if (x == 0) x = 0.0;
+    memcpy(&b, &x, sizeof b);
+    return (b >> 63) ? ~b : b | (UINT64_C(1) << 63);
+}
+
+/* Sorts v ascending exactly as qsort with cmp_double does in glibc, whose
+ * qsort is a stable merge sort: values that compare equal keep their
+ * order. A stable least-significant-digit radix sort (11-bit digits of the
+ * order key, skipping digits that every value shares, which for integer or
+ * narrow-range data is most of them) gives that same order in a few linear
+ * passes. With a NaN (no consistent order) or without memory for the
+ * second buffer, qsort itself runs. */
+void qib__sort_doubles(double *v, size_t n) {
+    if (n < 64) {
+        qsort(v, n, sizeof *v, cmp_double);
+        return;
+    }
+    uint64_t all_and = ~UINT64_C(0), all_or = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(v[i])) {
+            qsort(v, n, sizeof *v, cmp_double);
+            return;
+        }
+        uint64_t k = order_key(v[i]);
+        all_and &= k;
+        all_or |= k;
+    }
+    double *tmp = malloc(n * sizeof *tmp);
+    size_t *count = malloc(2048 * sizeof *count);
+    if (!tmp || !count) {
+        free(tmp);
+        free(count);
+        qsort(v, n, sizeof *v, cmp_double);
+        return;
+    }
+    double *src = v, *dst = tmp;
+    for (int shift = 0; shift < 64; shift += 11) {
+        uint64_t mask = (uint64_t)2047 << shift;
+        if ((all_and & mask) == (all_or & mask)) continue; /* one digit for all */
+        memset(count, 0, 2048 * sizeof *count);
+        for (size_t i = 0; i < n; i++) count[(order_key(src[i]) >> shift) & 2047]++;
+        size_t at = 0;
+        for (size_t d = 0; d < 2048; d++) {
+            size_t c = count[d];
+            count[d] = at;
+            at += c;
+        }
+        for (size_t i = 0; i < n; i++) dst[count[(order_key(src[i]) >> shift) & 2047]++] = src[i];
+        double *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != v) memcpy(v, src, n * sizeof *v);
+    free(tmp);
+    free(count);
 }
 
 double qib__percentile_sorted(const double *v, size_t n, double q) {
@@ -26,7 +90,7 @@ void qib__first_order(double *v, size_t n, qib_first_order *o) {
         o->p10 = o->p25 = o->p75 = o->p90 = o->mad = o->rmad = o->medad = o->energy = NAN;
         return;
     }
-    qsort(v, n, sizeof *v, cmp_double);
+    qib__sort_doubles(v, n);
     /* sums in sorted order: the same values give the same bits */
     double sum = 0, energy = 0;
     for (size_t i = 0; i < n; i++) {

@@ -24,6 +24,9 @@ typedef struct qib_first_order {
 /* Sorts v[0..n-1] in place (ascending) and summarises it. n may be 0
  * (every field NaN, n 0). Skewness and kurtosis are 0 when the variance is 0. */
 void qib__first_order(double *v, size_t n, qib_first_order *out);
+/* Sorts v[0..n-1] ascending, in the order glibc's qsort (a stable merge
+ * sort) gives: equal values, including -0 and +0, keep their order. */
+void qib__sort_doubles(double *v, size_t n);
 /* P_q of sorted values (q in [0, 100]). */
 double qib__percentile_sorted(const double *v, size_t n, double q);
 

@@ -434,7 +434,7 @@ static const qib_feature_def glcm_features_table[] = {GLCM_LIST(DEF)};
 
 const qib_family_def qib__family_glcm = {
     {"glcm", "Grey level co-occurrence matrix", "grey level co-occurrence matrix",
-     "Texture from the co-occurrence of grey levels at Chebyshev distance glcm_distance."},
+     "Texture from the co-occurrence of grey levels at Chebyshev distance glcm_distance.", NULL, NULL},
     glcm_features_table,
     GLCM_N,
     qib__tex_aggregations,

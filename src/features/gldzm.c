@@ -174,7 +174,7 @@ static const qib_feature_def gldzm_features_table[] = {GLDZM_LIST(DEF)};
 const qib_family_def qib__family_gldzm = {
     {"gldzm", "Grey level distance zone matrix", "grey level distance zone matrix",
      "Texture from zones of connected voxels with equal grey level, by distance to the "
-     "region's edge."},
+     "region's edge.", NULL, NULL},
     gldzm_features_table,
     GLDZM_N,
     qib__zn_aggregations,

@@ -322,7 +322,7 @@ static const qib_feature_def glrlm_features_table[] = {GLRLM_LIST(DEF)};
 
 const qib_family_def qib__family_glrlm = {
     {"glrlm", "Grey level run length matrix", "grey level run length matrix",
-     "Texture from runs of equal grey levels along the 13 (3D) or 4 (2D) directions."},
+     "Texture from runs of equal grey levels along the 13 (3D) or 4 (2D) directions.", NULL, NULL},
     glrlm_features_table,
     GLRLM_N,
     qib__tex_aggregations,

@@ -180,7 +180,7 @@ static const qib_feature_def glszm_features_table[] = {GLSZM_LIST(DEF)};
 
 const qib_family_def qib__family_glszm = {
     {"glszm", "Grey level size zone matrix", "grey level size zone matrix",
-     "Texture from zones of connected voxels with equal grey level, by zone size."},
+     "Texture from zones of connected voxels with equal grey level, by zone size.", NULL, NULL},
     glszm_features_table,
     GLSZM_N,
     qib__zn_aggregations,

@@ -241,7 +241,7 @@ static const qib_feature_def ih_features[] = {
 
 const qib_family_def qib__family_ih = {
     {"ih", "Intensity histogram", "intensity histogram",
-     "Statistics of the discretised grey levels in the intensity mask."},
+     "Statistics of the discretised grey levels in the intensity mask.", NULL, NULL},
     ih_features,
     sizeof ih_features / sizeof ih_features[0],
     NULL,

@@ -187,7 +187,7 @@ static const qib_feature_def ivh_features[] = {
 
 const qib_family_def qib__family_ivh = {
     {"ivh", "Intensity-volume histogram", "intensity-volume histogram",
-     "Volume and intensity fractions of the cumulative intensity histogram."},
+     "Volume and intensity fractions of the cumulative intensity histogram.", NULL, NULL},
     ivh_features,
     sizeof ivh_features / sizeof ivh_features[0],
     NULL,

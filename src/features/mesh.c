@@ -191,30 +191,48 @@ qib_status qib__mesh_build(const uint8_t *mask, const size_t dim[3], const doubl
 
     /* padded grid: one zero voxel on each side; cubes sit between padded
      * grid points, so there are (dim + 1) cubes per axis */
-    size_t pn[3] = {dim[0] + 2, dim[1] + 2, dim[2] + 2};
-    size_t npts = pn[0] * pn[1] * pn[2];
-    int32_t *vid = NULL; /* 3 per padded grid point: vertex on the edge along axis a */
+    size_t pn[3] = {dim[0] + 2, dim[1] + 2, dim[2] + 2}, plane = 0, npts = 0;
+    if (!qib__mul_ok(pn[0], pn[1], &plane) || !qib__mul_ok(plane, pn[2], &npts) ||
+        !qib__mul_ok(plane, 6, &plane)) {
+        free(tab);
+        return qib__nomem(err, NULL, "mesh grid");
+    }
+    /* Vertex numbers by cube edge: the edge along axis a from padded grid
+     * point (bx, by, bz) has slot 3 (by pn[0] + bx) + a of layer bz. The
+     * cubes of layer z use grid layers z and z + 1, so two layers are kept
+     * and recycled. */
+    size_t layer = 3 * pn[0] * pn[1];
+    int32_t *vid = NULL;
+    uint8_t *pad = NULL; /* the mask inside one voxel of zeros */
     vec verts = {NULL, 0, 0, sizeof(double) * 3}, iverts = {NULL, 0, 0, sizeof(int32_t) * 3};
     vec tris = {NULL, 0, 0, sizeof(uint32_t) * 3};
     qib_status st = QIB_OK;
-    size_t nvid;
-    if (!qib__mul_ok(npts, 3, &nvid) || !(vid = malloc(nvid * sizeof *vid))) {
+    if (!(vid = malloc(2 * layer * sizeof *vid)) || !(pad = calloc(npts, 1))) {
         st = qib__nomem(err, NULL, "mesh vertex index");
         goto done;
     }
-    for (size_t i = 0; i < nvid; i++) vid[i] = -1;
+    for (size_t i = 0; i < 2 * layer; i++) vid[i] = -1;
+    for (size_t z = 0; z < dim[2]; z++)
+        for (size_t y = 0; y < dim[1]; y++)
+            for (size_t x = 0; x < dim[0]; x++)
+                pad[((z + 1) * pn[1] + y + 1) * pn[0] + x + 1] =
+                    mask[(z * dim[1] + y) * dim[0] + x] != 0;
 
-#define INSIDE(x, y, z)                                                                     \
-    ((x) >= 1 && (y) >= 1 && (z) >= 1 && (x) <= dim[0] && (y) <= dim[1] && (z) <= dim[2] && \
-     mask[(((z)-1) * dim[1] + ((y)-1)) * dim[0] + ((x)-1)] != 0)
-
-    for (size_t z = 0; z + 1 < pn[2]; z++)
-        for (size_t y = 0; y + 1 < pn[1]; y++)
+    for (size_t z = 0; z + 1 < pn[2]; z++) {
+        if (z > 0) { /* layer z + 1 takes the place of layer z - 1 */
+            int32_t *next = vid + ((z + 1) % 2) * layer;
+            for (size_t i = 0; i < layer; i++) next[i] = -1;
+        }
+        for (size_t y = 0; y + 1 < pn[1]; y++) {
+            /* the four rows of corners of this row of cubes: bit c of the
+             * configuration is corner (c & 1, (c >> 1) & 1, (c >> 2) & 1) */
+            const uint8_t *r00 = pad + (z * pn[1] + y) * pn[0], *r10 = r00 + pn[0];
+            const uint8_t *r01 = r00 + pn[0] * pn[1], *r11 = r01 + pn[0];
+            int left = r00[0] | r10[0] << 2 | r01[0] << 4 | r11[0] << 6;
             for (size_t x = 0; x + 1 < pn[0]; x++) {
-                int cfg = 0;
-                for (int c = 0; c < 8; c++)
-                    if (INSIDE(x + (c & 1), y + ((c >> 1) & 1), z + ((c >> 2) & 1)))
-                        cfg |= 1 << c;
+                int right = r00[x + 1] | r10[x + 1] << 2 | r01[x + 1] << 4 | r11[x + 1] << 6;
+                int cfg = left | right << 1;
+                left = right;
                 if (!tab->n_tri[cfg]) continue;
                 if (!vec_reserve(&tris, tab->n_tri[cfg])) {
                     st = qib__nomem(err, NULL, "mesh triangles");
@@ -228,8 +246,8 @@ qib_status qib__mesh_build(const uint8_t *mask, const size_t dim[3], const doubl
                         size_t bx = x + (size_t)corner_coord(c0, 0);
                         size_t by = y + (size_t)corner_coord(c0, 1);
                         size_t bz = z + (size_t)corner_coord(c0, 2);
-                        size_t slot = 3 * ((bz * pn[1] + by) * pn[0] + bx) + (size_t)a;
-                        if (vid[slot] < 0) {
+                        int32_t *slot = vid + (bz % 2) * layer + 3 * (by * pn[0] + bx) + a;
+                        if (*slot < 0) {
                             if (verts.n >= INT32_MAX || !vec_reserve(&verts, 1) ||
                                 !vec_reserve(&iverts, 1)) {
                                 st = qib__nomem(err, NULL, "mesh vertices");
@@ -245,16 +263,17 @@ qib_status qib__mesh_build(const uint8_t *mask, const size_t dim[3], const doubl
                                 pi[d] = iv[d];
                                 pv[d] = 0.5 * iv[d] * spacing[d];
                             }
-                            vid[slot] = (int32_t)verts.n;
+                            *slot = (int32_t)verts.n;
                             verts.n++;
                             iverts.n++;
                         }
-                        tv[k] = (uint32_t)vid[slot];
+                        tv[k] = (uint32_t)*slot;
                     }
                     tris.n++;
                 }
             }
-#undef INSIDE
+        }
+    }
     out->n_vert = verts.n;
     out->n_tri = tris.n;
     out->vert = verts.p;
@@ -266,6 +285,7 @@ done:
     free(iverts.p);
     free(tris.p);
     free(vid);
+    free(pad);
     free(tab);
     return st;
 }

@@ -421,7 +421,7 @@ static const qib_feature_def morph_features[] = {
 
 const qib_family_def qib__family_morph = {
     {"morph", "Morphology", "morphology",
-     "Shape and size of the region: surface mesh, principal axes, hulls, enclosing shapes."},
+     "Shape and size of the region: surface mesh, principal axes, hulls, enclosing shapes.", NULL, NULL},
     morph_features,
     sizeof morph_features / sizeof morph_features[0],
     NULL,

@@ -206,7 +206,7 @@ static const qib_feature_def ngldm_features_table[] = {NGLDM_LIST(DEF)};
 const qib_family_def qib__family_ngldm = {
     {"ngldm", "Neighbouring grey level dependence matrix",
      "neighbouring grey level dependence matrix",
-     "Texture from the number of neighbours whose grey level depends on each voxel's."},
+     "Texture from the number of neighbours whose grey level depends on each voxel's.", NULL, NULL},
     ngldm_features_table,
     NGLDM_N,
     qib__zn_aggregations,

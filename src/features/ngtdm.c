@@ -213,7 +213,7 @@ static const qib_feature_def ngtdm_features_table[] = {NGTDM_LIST(DEF)};
 const qib_family_def qib__family_ngtdm = {
     {"ngtdm", "Neighbourhood grey tone difference matrix",
      "neighbourhood grey tone difference matrix",
-     "Texture from the difference between each voxel's grey level and its neighbours' mean."},
+     "Texture from the difference between each voxel's grey level and its neighbours' mean.", NULL, NULL},
     ngtdm_features_table,
     NGTDM_N,
     qib__zn_aggregations,

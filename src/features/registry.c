@@ -19,8 +19,20 @@ const qib_family_def *const qib__families[] = {
     &qib__family_gldzm,
     &qib__family_ngtdm,
     &qib__family_ngldm,
+    /* PyRadiomics 3.1 definitions (src/pyradiomics/), feature_definitions pyradiomics */
+    &qib__family_pr_shape,
+    &qib__family_pr_firstorder,
+    &qib__family_pr_glcm,
+    &qib__family_pr_gldm,
+    &qib__family_pr_glrlm,
+    &qib__family_pr_glszm,
+    &qib__family_pr_ngtdm,
 };
 const size_t qib__family_total = sizeof qib__families / sizeof qib__families[0];
+
+const char *qib_family_column(const qib_family_info *f) { return f->column ? f->column : f->name; }
+
+const char *qib_family_set(const qib_family_info *f) { return f->set ? f->set : "ibsi"; }
 
 size_t qib_family_count(void) { return qib__family_total; }
 

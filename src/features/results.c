@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* results.c: a list of computed feature values with interned strings. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,10 +62,22 @@ qib_status qib_results_add(qib_results *r, const char *image_type, const char *f
         r->cap = cap;
     }
     qib_result res = {intern(r, image_type), intern(r, family), intern(r, feature),
-                      intern(r, ibsi_code), intern(r, aggregation), value};
+                      intern(r, ibsi_code), intern(r, aggregation), value, NULL};
     if (!res.image_type || !res.family || !res.feature || !res.ibsi_code || !res.aggregation)
         return qib__nomem(err, NULL, "result names");
     r->items[r->n++] = res;
+    return QIB_OK;
+}
+
+qib_status qib_results_add_text(qib_results *r, const char *image_type, const char *family,
+                                const char *feature, const char *text, qib_error *err) {
+    QIB_FORWARD(qib_results_add(r, image_type, family, feature, "", "", NAN, err));
+    const char *t = intern(r, text);
+    if (!t) {
+        r->n--;
+        return qib__nomem(err, NULL, "result text");
+    }
+    r->items[r->n - 1].text = t;
     return QIB_OK;
 }
 
@@ -84,7 +97,9 @@ const qib_result *qib_results_find(const qib_results *r, const char *family,
 
 size_t qib_result_column(const qib_result *res, char *buf, size_t n) {
     int w;
-    if (res->aggregation && res->aggregation[0])
+    if (!res->image_type || !res->image_type[0])
+        w = snprintf(buf, n, "%s_%s", res->family, res->feature);
+    else if (res->aggregation && res->aggregation[0])
         w = snprintf(buf, n, "%s_%s_%s_%s", res->image_type, res->family, res->feature,
                      res->aggregation);
     else

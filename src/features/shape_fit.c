@@ -186,11 +186,33 @@ out:
 
 /* ---- oriented bounding box ---- */
 
-static int cmp_pt2(const void *pa, const void *pb) {
-    const double *a = pa, *b = pb;
-    if (a[0] != b[0]) return a[0] < b[0] ? -1 : 1;
-    if (a[1] != b[1]) return a[1] < b[1] ? -1 : 1;
-    return 0;
+/* Is 2D point a before b (x, then y)? */
+static inline bool pt2_before(const double *a, const double *b) {
+    return a[0] < b[0] || (a[0] == b[0] && a[1] < b[1]);
+}
+
+/* Sorts n 2D points (2 * n doubles) by x, then y: bottom-up merge sort
+ * through tmp (2 * n doubles), inline comparisons. Points that compare
+ * equal are equal, so any correct sort gives the same array. */
+static void sort_pt2(double *p, size_t n, double *tmp) {
+    double *src = p, *dst = tmp;
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t a = lo, b = mid, o = lo;
+            while (a < mid && b < hi) {
+                const double *q =
+                    pt2_before(src + 2 * b, src + 2 * a) ? src + 2 * b++ : src + 2 * a++;
+                dst[2 * o] = q[0], dst[2 * o + 1] = q[1], o++;
+            }
+            for (; a < mid; a++, o++) dst[2 * o] = src[2 * a], dst[2 * o + 1] = src[2 * a + 1];
+            for (; b < hi; b++, o++) dst[2 * o] = src[2 * b], dst[2 * o + 1] = src[2 * b + 1];
+        }
+        double *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != p) memcpy(p, src, 2 * n * sizeof *p);
 }
 
 static double cross2(const double *o, const double *a, const double *b) {
@@ -202,7 +224,7 @@ static double cross2(const double *o, const double *a, const double *b) {
  * the edge and across it (the optimal rectangle has a side on a hull edge,
  * Freeman & Shapira 1975). Writes the sides; returns the area. */
 static double min_rect(double *p, size_t n, double *hull, double side[2]) {
-    qsort(p, n, 2 * sizeof(double), cmp_pt2);
+    sort_pt2(p, n, hull); /* hull (2 (n + 1) doubles) is free until the chain */
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         while (k >= 2 && cross2(hull + 2 * (k - 2), hull + 2 * (k - 1), p + 2 * i) <= 0) k--;
@@ -224,7 +246,10 @@ static double min_rect(double *p, size_t n, double *hull, double side[2]) {
         for (size_t i = 0; i < k; i++) {
             double s = hull[2 * i] * dx + hull[2 * i + 1] * dy;
             double t = -hull[2 * i] * dy + hull[2 * i + 1] * dx;
-            lo0 = fmin(lo0, s), hi0 = fmax(hi0, s), lo1 = fmin(lo1, t), hi1 = fmax(hi1, t);
+            /* plain comparisons (fmin/fmax are library calls here); the
+             * values are finite, and a -0 for +0 changes no extent */
+            lo0 = s < lo0 ? s : lo0, hi0 = s > hi0 ? s : hi0;
+            lo1 = t < lo1 ? t : lo1, hi1 = t > hi1 ? t : hi1;
         }
         double area = (hi0 - lo0) * (hi1 - lo1);
         if (area < best) best = area, side[0] = hi0 - lo0, side[1] = hi1 - lo1;
@@ -232,10 +257,29 @@ static double min_rect(double *p, size_t n, double *hull, double side[2]) {
     return best;
 }
 
+/* What box_for_normal needs from the hull: its vertices (mm), its faces
+ * as triples of vertex numbers, each face's normal in index units, and
+ * per-vertex scratch. */
+typedef struct ombb_hull {
+    const double *pts; /* 3 * n */
+    size_t n, nf;
+    const uint32_t *ft; /* 3 * nf: vertex numbers 0..n-1 */
+    const double *fn;   /* 3 * nf: (b - a) x (c - a) of the doubled indices (exact) */
+    double sp[3];       /* spacing */
+    uint8_t *side;      /* n: bit 0 a face at or in front of, bit 1 at or behind */
+    double *buf, *hbuf; /* 2 n and 2 (n + 1) */
+} ombb_hull;
+
 /* Box with one axis along unit normal nrm: extent along it times the
- * minimum rectangle in the plane. */
-static double box_for_normal(const double *pts, size_t n, const double nrm[3], double *buf,
-                             double *hbuf, double sides[3]) {
+ * minimum rectangle in the plane. The rectangle needs the 2D convex hull
+ * of the vertices projected on the plane, which is the projection of the
+ * hull's silhouette: a vertex all of whose faces face strictly forward
+ * (or strictly backward) along nrm projects inside it and is left out of
+ * the 2D hull's input, which leaves that hull (and every value) as it is
+ * while sorting a few vertices per slice instead of all of them. A face's
+ * side is the sign of its millimetre normal (index normal / spacing) dot
+ * nrm; a dot product within rounding of 0 counts as both sides. */
+static double box_for_normal(const ombb_hull *h, const double nrm[3], double sides[3]) {
     double u[3], v[3];
     /* any unit vector orthogonal to nrm, then the third by a cross product */
     if (fabs(nrm[0]) < 0.9)
@@ -247,16 +291,34 @@ static double box_for_normal(const double *pts, size_t n, const double nrm[3], d
     v[0] = nrm[1] * u[2] - nrm[2] * u[1];
     v[1] = nrm[2] * u[0] - nrm[0] * u[2];
     v[2] = nrm[0] * u[1] - nrm[1] * u[0];
+    double ns[3] = {nrm[0] / h->sp[0], nrm[1] / h->sp[1], nrm[2] / h->sp[2]};
+    memset(h->side, 0, h->n);
+    for (size_t f = 0; f < h->nf; f++) {
+        const double *k = h->fn + 3 * f;
+        double t0 = k[0] * ns[0], t1 = k[1] * ns[1], t2 = k[2] * ns[2];
+        double dot = t0 + t1 + t2, tol = 1e-9 * (fabs(t0) + fabs(t1) + fabs(t2));
+        uint8_t bits = dot > tol ? 1 : dot < -tol ? 2 : 3;
+        for (int c = 0; c < 3; c++) h->side[h->ft[3 * f + c]] |= bits;
+    }
     double lo = HUGE_VAL, hi = -HUGE_VAL;
-    for (size_t i = 0; i < n; i++) {
-        const double *p = pts + 3 * i;
-        double h = p[0] * nrm[0] + p[1] * nrm[1] + p[2] * nrm[2];
-        lo = fmin(lo, h), hi = fmax(hi, h);
-        buf[2 * i] = p[0] * u[0] + p[1] * u[1] + p[2] * u[2];
-        buf[2 * i + 1] = p[0] * v[0] + p[1] * v[1] + p[2] * v[2];
+    size_t m = 0;
+    for (size_t i = 0; i < h->n; i++) {
+        const double *p = h->pts + 3 * i;
+        double e = p[0] * nrm[0] + p[1] * nrm[1] + p[2] * nrm[2];
+        lo = e < lo ? e : lo, hi = e > hi ? e : hi;
+    }
+    for (int all = 0; all < 2 && m < 3; all++) { /* all: never needed for a 3D hull */
+        m = 0;
+        for (size_t i = 0; i < h->n; i++) {
+            const double *p = h->pts + 3 * i;
+            if (!all && h->side[i] != 3) continue;
+            h->buf[2 * m] = p[0] * u[0] + p[1] * u[1] + p[2] * u[2];
+            h->buf[2 * m + 1] = p[0] * v[0] + p[1] * v[1] + p[2] * v[2];
+            m++;
+        }
     }
     double side[2];
-    double area = min_rect(buf, n, hbuf, side);
+    double area = min_rect(h->buf, m, h->hbuf, side);
     sides[0] = hi - lo, sides[1] = side[0], sides[2] = side[1];
     return area * (hi - lo);
 }
@@ -284,18 +346,23 @@ static int64_t gcd64(int64_t a, int64_t b) {
 int qib__ombb(const qib_mesh *m, const qib_hull *hull, const double spacing[3],
               const double pca[9], double sides[3]) {
     if (hull->degenerate || hull->n_vert < 4) return 0;
-    size_t n = hull->n_vert;
-    inorm *nr = malloc(hull->n_tri * sizeof *nr);
-    double *pts = malloc(3 * n * sizeof *pts);
+    size_t n = hull->n_vert, nf = hull->n_tri;
+    inorm *nr = malloc(nf * sizeof *nr);
+    double *pts = malloc(3 * n * sizeof *pts), *fn = malloc(3 * nf * sizeof *fn);
     double *buf = malloc(2 * n * sizeof *buf), *hbuf = malloc(2 * (n + 1) * sizeof *hbuf);
+    uint32_t *ft = malloc(3 * nf * sizeof *ft);
+    int32_t *num = malloc((m->n_vert ? m->n_vert : 1) * sizeof *num);
+    uint8_t *side = malloc(n);
     int ok = 0;
-    if (!nr || !pts || !buf || !hbuf) goto out;
-    for (size_t i = 0; i < n; i++)
+    if (!nr || !pts || !fn || !buf || !hbuf || !ft || !num || !side) goto out;
+    for (size_t i = 0; i < n; i++) {
         memcpy(pts + 3 * i, m->vert + 3 * hull->vert[i], 3 * sizeof *pts);
+        num[hull->vert[i]] = (int32_t)i;
+    }
     /* distinct face normal directions, exact from the integer points and
      * reduced by their gcd (n and -n give the same box) */
     size_t nn = 0;
-    for (size_t f = 0; f < hull->n_tri; f++) {
+    for (size_t f = 0; f < nf; f++) {
         const int32_t *a = m->ivert + 3 * hull->tri[3 * f];
         const int32_t *b = m->ivert + 3 * hull->tri[3 * f + 1];
         const int32_t *c = m->ivert + 3 * hull->tri[3 * f + 2];
@@ -303,6 +370,10 @@ int qib__ombb(const qib_mesh *m, const qib_hull *hull, const double spacing[3],
         int64_t v[3] = {(int64_t)c[0] - a[0], (int64_t)c[1] - a[1], (int64_t)c[2] - a[2]};
         int64_t k[3] = {u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2],
                         u[0] * v[1] - u[1] * v[0]};
+        for (int d = 0; d < 3; d++) {
+            fn[3 * f + d] = (double)k[d]; /* |k| < 2^41: exact */
+            ft[3 * f + d] = (uint32_t)num[hull->tri[3 * f + d]];
+        }
         int64_t g = gcd64(gcd64(k[0], k[1]), k[2]);
         if (!g) continue;
         for (int d = 0; d < 3; d++) k[d] /= g;
@@ -312,10 +383,11 @@ int qib__ombb(const qib_mesh *m, const qib_hull *hull, const double spacing[3],
         nr[nn++] = (inorm){{k[0], k[1], k[2]}};
     }
     qsort(nr, nn, sizeof *nr, inorm_cmp);
+    ombb_hull h = {pts, n, nf, ft, fn, {spacing[0], spacing[1], spacing[2]}, side, buf, hbuf};
     double best = HUGE_VAL, s[3];
     for (int axis = 0; axis < 3; axis++) {
         double nv[3] = {pca[axis], pca[3 + axis], pca[6 + axis]};
-        double vol = box_for_normal(pts, n, nv, buf, hbuf, s);
+        double vol = box_for_normal(&h, nv, s);
         if (vol < best) best = vol, memcpy(sides, s, sizeof s);
     }
     for (size_t i = 0; i < nn; i++) {
@@ -329,14 +401,18 @@ int qib__ombb(const qib_mesh *m, const qib_hull *hull, const double spacing[3],
         }
         l = sqrt(l);
         for (int d = 0; d < 3; d++) nv[d] /= l;
-        double vol = box_for_normal(pts, n, nv, buf, hbuf, s);
+        double vol = box_for_normal(&h, nv, s);
         if (vol < best) best = vol, memcpy(sides, s, sizeof s);
     }
     ok = best < HUGE_VAL;
 out:
     free(nr);
     free(pts);
+    free(fn);
     free(buf);
     free(hbuf);
+    free(ft);
+    free(num);
+    free(side);
     return ok;
 }

@@ -8,90 +8,36 @@
  * All pairs are used, as the IBSI defines them: no subsampling.
  *
  * The weight depends only on the index offset d = q - p, so with the
- * region's indicator m (1 inside) and z (0 outside) these are sums over
- * offsets of weighted correlations, e.g. SI = sum_d w(d) sum_p z_p z_{p+d};
- * and SC = 2 sum_d w(d) sum_p z_p^2 m_{p+d} - 2 SI because w(d) = w(-d).
- *   - Small regions (up to DIRECT_MAX voxels): a direct loop over pairs,
- *     one table load per pair (w tabulated per offset).
- *   - Larger regions: the same sums through the discrete Fourier transform
- *     (Parseval: sum_d w(d) corr_ab(d) = (1/M) sum_f conj(W(f)) conj(A(f))
- *     B(f)), on a grid of at least 2n - 1 per axis so no offset wraps. This
- *     is O(M log M) instead of O(n^2): the CT phantom's configuration A
- *     (~1e5 voxels, ~1e10 pairs) takes seconds rather than minutes, and
- *     configuration C (~46,000 voxels) well under a second. The result
- *     differs from the direct sums only by rounding (relative 1e-12 in
- *     tests/unit/test_morphology.c). */
+ * region's indicator m (1 inside), z (0 outside) and q = z^2 these are sums
+ * over offsets of weighted lagged products (correlations),
+ *   S0 = sum_d w(d) C_mm(d),  SI = sum_d w(d) C_zz(d),
+ *   SC = 2 sum_d w(d) C_qm(d) - 2 SI   (w(d) = w(-d)),
+ * with C_ab(d) = sum_p a_p b_{p+d} and w(0) = 0.
+ *   - Small regions: a direct loop over pairs, one table load per pair
+ *     (w tabulated per offset).
+ *   - Larger regions: the same sums through the discrete Fourier transform,
+ *     exact up to rounding (relative 1e-12 against the pair loop in
+ *     tests/unit/test_morphology.c). On the region's bounding box (e_a
+ *     voxels along axis a), zero-padded to n_a >= 2 e_a - 1 so that no
+ *     offset wraps around, Parseval's theorem gives
+ *         sum_d w(d) C_ab(d) = (1/N) sum_f W(f) Re(conj(A(f)) B(f)),
+ *     N = n_0 n_1 n_2, capitals the transforms; W is real because w is even.
+ *     The arrays are real, so only frequencies f_0 <= n_0/2 are needed
+ *     (the rest mirror them); their 3D transforms skip the lines that are
+ *     all zero-padding, and W (even along every axis) is computed from one
+ *     octant of offsets. See sums_fft for the steps. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dft.h"
 #include "mesh.h"
 
-#define PI 3.14159265358979323846
-#define DIRECT_MAX 4000
-
-/* In-place radix-2 complex FFT of n (a power of two) values, forward
- * (exp(-2 pi i k n / N)); tw holds exp(-2 pi i k / n), k < n / 2. */
-static void fft_line(double *re, double *im, size_t n, const double *twr, const double *twi) {
-    for (size_t i = 1, j = 0; i < n; i++) {
-        size_t bit = n >> 1;
-        for (; j & bit; bit >>= 1) j ^= bit;
-        j ^= bit;
-        if (i < j) {
-            double t = re[i];
-            re[i] = re[j], re[j] = t;
-            t = im[i];
-            im[i] = im[j], im[j] = t;
-        }
-    }
-    for (size_t len = 2; len <= n; len <<= 1) {
-        size_t half = len >> 1, step = n / len;
-        for (size_t s = 0; s < n; s += len)
-            for (size_t k = 0; k < half; k++) {
-                double wr = twr[k * step], wi = twi[k * step];
-                size_t a = s + k, b = a + half;
-                double xr = re[b] * wr - im[b] * wi, xi = re[b] * wi + im[b] * wr;
-                re[b] = re[a] - xr, im[b] = im[a] - xi;
-                re[a] += xr, im[a] += xi;
-            }
-    }
-}
-
-/* Forward 3D FFT of re/im (dims n[0] x n[1] x n[2], i fastest); line and
- * tw are scratch of max(n) values each. */
-static void fft3(double *re, double *im, const size_t n[3], double *lr, double *li, double *twr,
-                 double *twi) {
-    size_t stride[3] = {1, n[0], n[0] * n[1]};
-    size_t total = n[0] * n[1] * n[2];
-    for (int a = 0; a < 3; a++) {
-        size_t len = n[a];
-        if (len < 2) continue;
-        for (size_t k = 0; k < len / 2; k++) {
-            twr[k] = cos(-2.0 * PI * (double)k / (double)len);
-            twi[k] = sin(-2.0 * PI * (double)k / (double)len);
-        }
-        /* the lines along axis a start at hi * len * stride + lo */
-        for (size_t hi = 0; hi < total / (len * stride[a]); hi++)
-            for (size_t lo = 0; lo < stride[a]; lo++) {
-                size_t start = hi * len * stride[a] + lo;
-                for (size_t t = 0; t < len; t++) {
-                    lr[t] = re[start + t * stride[a]];
-                    li[t] = im[start + t * stride[a]];
-                }
-                fft_line(lr, li, len, twr, twi);
-                for (size_t t = 0; t < len; t++) {
-                    re[start + t * stride[a]] = lr[t];
-                    im[start + t * stride[a]] = li[t];
-                }
-            }
-    }
-}
-
-static size_t pow2_at_least(size_t x) {
-    size_t p = 1;
-    while (p < x) p <<= 1;
-    return p;
-}
+/* Regions of up to this many voxels use the pair loop (its n^2 steps cost
+ * less than the transforms' setup). */
+#define DIRECT_MAX 1500
+/* Largest zero-padded grid n_0 n_1 n_2 the transform route accepts. */
+#define FFT_MAX_POINTS ((size_t)1 << 28)
 
 /* The voxels of the intensity mask: offsets from the bounding box corner
  * and z values. */
@@ -146,73 +92,297 @@ static qib_status sums_direct(const voxel_set *vs, const double sp[3], double ou
     return QIB_OK;
 }
 
-static qib_status sums_fft(const voxel_set *vs, const double sp[3], double out[3],
-                           qib_error *err) {
-    size_t n[3], total = 1, mx = 1;
+/* The intensity mask's bounding box within the region's grid, and the
+ * mean subtracted. */
+typedef struct box_in {
+    const qib_roi *roi;
+    size_t lo[3], ext[3];
+    double mean;
+} box_in;
+
+/* Value of array a (0: m, 1: z, 2: q = z^2) along box line (j, k), i < e_0. */
+static void box_line(const box_in *bx, int a, size_t j, size_t k, double *out) {
+    const size_t *dim = bx->roi->grid.dim;
+    size_t base = ((k + bx->lo[2]) * dim[1] + (j + bx->lo[1])) * dim[0] + bx->lo[0];
+    const uint8_t *m = bx->roi->int_mask + base;
+    const double *x = bx->roi->image + base;
+    for (size_t i = 0; i < bx->ext[0]; i++) {
+        double z = m[i] ? x[i] - bx->mean : 0.0;
+        out[i] = a == 0 ? (m[i] ? 1.0 : 0.0) : a == 1 ? z : z * z;
+    }
+}
+
+/* w(d) = 1 / ||d * spacing|| at offset (d0, d1, d2), 0 at d = 0. */
+static double weight(const double sp[3], size_t d0, size_t d1, size_t d2) {
+    double x = (double)d0 * sp[0], y = (double)d1 * sp[1], z = (double)d2 * sp[2];
+    double r2 = x * x + y * y + z * z;
+    return r2 > 0 ? 1.0 / sqrt(r2) : 0.0;
+}
+
+/* Work space of sums_fft. */
+typedef struct fft_work {
+    qib_dft d[3];        /* transforms of lengths n_0, n_1, n_2 */
+    double *a0[3][2];    /* A0[f0][j][k]: axis-0 transforms of m, z, q (re, im) */
+    double *w1;          /* W1[f0][j][k]: axis-0 cosine transforms of w */
+    double *xr, *xi;     /* n_0 x QIB_DFT_BLOCK: lines along axis 0 */
+    double *pr, *pi;     /* n_1 x (F e_2): a block along axis 1 */
+    double *qr[4], *qi[4]; /* n_2 x (F n_1): a block along axis 2 (m, z, q, w) */
+    double *wb;          /* (n_2/2 + 1) x w_cap x (n_1/2 + 1): W for a block */
+    size_t w_lo, w_n, w_cap; /* the f_0 in wb: w_lo .. w_lo + w_n - 1 */
+} fft_work;
+
+static void fft_work_free(fft_work *w) {
     for (int a = 0; a < 3; a++) {
-        n[a] = pow2_at_least(2 * vs->ext[a] - 1);
-        QIB_FAIL_IF(!qib__mul_ok(total, n[a], &total) || total > ((size_t)1 << 27), err,
+        qib__dft_free(&w->d[a]);
+        free(w->a0[a][0]);
+        free(w->a0[a][1]);
+    }
+    free(w->w1);
+    free(w->wb);
+    free(w->xr);
+    free(w->xi);
+    free(w->pr);
+    free(w->pi);
+    for (int a = 0; a < 4; a++) {
+        free(w->qr[a]);
+        free(w->qi[a]);
+    }
+}
+
+/* Step 1: the transforms along axis 0 of every box line of m, z and q, and
+ * the cosine transforms along axis 0 of the even extension of w, for
+ * f_0 <= n_0/2. Two real lines share one complex transform: with
+ * X = DFT(a + i b), A_f = (X_f + conj X_{n-f}) / 2 and
+ * B_f = (X_f - conj X_{n-f}) / (2i); for even (real-transform) lines
+ * A = Re X and B = Im X. Lines are numbered l = j e_2 + k. */
+static void axis0_pass(const box_in *bx, fft_work *w, size_t n0, size_t h0) {
+    size_t e0 = bx->ext[0], e1 = bx->ext[1], e2 = bx->ext[2], nl = e1 * e2;
+    const size_t C = QIB_DFT_BLOCK;
+    double *line = w->pr; /* e_0 values; the block buffers are free now */
+    for (int a = 0; a < 4; a++) /* m, z, q, then w */
+        for (size_t l0 = 0; l0 < nl; l0 += 2 * C) {
+            size_t cb = (nl - l0 + 1) / 2 < C ? (nl - l0 + 1) / 2 : C;
+            /* data lines: rows >= e_0 are zero-padding, never read; the
+             * even extension of w also fills rows n_0 - t */
+            if (a == 3 || (nl - l0) < 2 * cb) {
+                memset(w->xr, 0, n0 * cb * sizeof *w->xr);
+                memset(w->xi, 0, n0 * cb * sizeof *w->xi);
+            }
+            for (int half = 0; half < 2; half++)
+                for (size_t c = 0; c < cb; c++) {
+                    size_t l = l0 + (size_t)half * cb + c;
+                    if (l >= nl) break;
+                    size_t j = l / e2, k = l % e2;
+                    double *dst = half ? w->xi : w->xr;
+                    if (a < 3) {
+                        box_line(bx, a, j, k, line);
+                        for (size_t t = 0; t < e0; t++) dst[t * cb + c] = line[t];
+                    } else {
+                        for (size_t t = 0; t < e0; t++) {
+                            double v = weight(bx->roi->grid.spacing, t, j, k);
+                            dst[t * cb + c] = v;
+                            if (t) dst[(n0 - t) * cb + c] = v;
+                        }
+                    }
+                }
+            qib__dft_columns(&w->d[0], w->xr, w->xi, cb, cb, a == 3 ? n0 : e0);
+            for (size_t f = 0; f < h0; f++) {
+                size_t g = (n0 - f) % n0;
+                const double *fr = w->xr + f * cb, *fi = w->xi + f * cb;
+                const double *gr = w->xr + g * cb, *gi = w->xi + g * cb;
+                for (size_t c = 0; c < cb; c++) {
+                    size_t la = l0 + c, lb = l0 + cb + c;
+                    if (a == 3) {
+                        w->w1[f * nl + la] = fr[c];
+                        if (lb < nl) w->w1[f * nl + lb] = fi[c];
+                        continue;
+                    }
+                    double *dr = w->a0[a][0] + f * nl, *di = w->a0[a][1] + f * nl;
+                    dr[la] = 0.5 * (fr[c] + gr[c]);
+                    di[la] = 0.5 * (fi[c] - gi[c]);
+                    if (lb < nl) {
+                        dr[lb] = 0.5 * (fi[c] + gi[c]);
+                        di[lb] = 0.5 * (gr[c] - fr[c]);
+                    }
+                }
+            }
+        }
+}
+
+/* The 2D cosine transforms (axes 1 and 2) of W1 for the nw frequencies
+ * f_0 = f0 .. f0 + nw - 1: w->wb[g2][s g1n + g1] = W(f0 + s, g1, g2) for
+ * g1 <= n1/2, g2 <= n2/2 (the other frequencies mirror these). The inputs
+ * are even extensions (the value at t also at n - t), so the transforms
+ * are real, and two slices share each complex transform: slices
+ * s < ceil(nw/2) in the real parts, the others in the imaginary parts. */
+static void w_block(const box_in *bx, fft_work *w, const size_t n[3], size_t f0, size_t nw) {
+    size_t e1 = bx->ext[1], e2 = bx->ext[2], nl = e1 * e2;
+    size_t n1 = n[1], n2 = n[2], g1n = n1 / 2 + 1, g2n = n2 / 2 + 1;
+    size_t nh = (nw + 1) / 2, pc = nh * e2, wc = nh * g1n;
+    double *pr = w->pr, *pi = w->pi, *qr = w->qr[3], *qi = w->qi[3];
+    for (size_t t = 0; t < n1; t++) {
+        size_t j = t < n1 - t ? t : n1 - t;
+        for (size_t s = 0; s < nh; s++) {
+            double *rr = pr + t * pc + s * e2, *ri = pi + t * pc + s * e2;
+            if (j < e1) {
+                memcpy(rr, w->w1 + (f0 + s) * nl + j * e2, e2 * sizeof *rr);
+                if (s + nh < nw)
+                    memcpy(ri, w->w1 + (f0 + s + nh) * nl + j * e2, e2 * sizeof *ri);
+                else
+                    memset(ri, 0, e2 * sizeof *ri);
+            } else {
+                memset(rr, 0, e2 * sizeof *rr);
+                memset(ri, 0, e2 * sizeof *ri);
+            }
+        }
+    }
+    qib__dft_columns(&w->d[1], pr, pi, pc, pc, n1);
+    for (size_t t = 0; t < n2; t++) {
+        size_t k = t < n2 - t ? t : n2 - t;
+        double *rr = qr + t * wc, *ri = qi + t * wc;
+        if (k >= e2) {
+            memset(rr, 0, wc * sizeof *rr);
+            memset(ri, 0, wc * sizeof *ri);
+            continue;
+        }
+        for (size_t s = 0; s < nh; s++)
+            for (size_t g = 0; g < g1n; g++) {
+                rr[s * g1n + g] = pr[g * pc + s * e2 + k];
+                ri[s * g1n + g] = pi[g * pc + s * e2 + k];
+            }
+    }
+    qib__dft_columns(&w->d[2], qr, qi, wc, wc, n2);
+    for (size_t g2 = 0; g2 < g2n; g2++)
+        for (size_t s = 0; s < nw; s++)
+            memcpy(w->wb + (g2 * nw + s) * g1n, (s < nh ? qr : qi) + g2 * wc + (s % nh) * g1n,
+                   g1n * sizeof *w->wb);
+}
+
+/* Transposes rows x columns of src (row stride ss) into dst (row stride
+ * ds), in 8 x 8 tiles so that both sides move whole cache lines. */
+static void transpose(const double *src, size_t ss, double *dst, size_t ds, size_t rows,
+                      size_t cols) {
+    for (size_t r0 = 0; r0 < rows; r0 += 8)
+        for (size_t c0 = 0; c0 < cols; c0 += 8) {
+            size_t r1 = r0 + 8 < rows ? r0 + 8 : rows, c1 = c0 + 8 < cols ? c0 + 8 : cols;
+            for (size_t c = c0; c < c1; c++)
+                for (size_t r = r0; r < r1; r++) dst[c * ds + r] = src[r * ss + c];
+        }
+}
+
+/* Steps 2 and 3 for the block of nb frequencies f_0 = f0 .. f0 + nb - 1:
+ * transforms along axis 1 (the e_1 rows of each of the e_2 planes, zero
+ * beyond) and then along axis 2 (e_2 planes, zero beyond), giving M, Z, Q
+ * at every (f_1, f_2); W from w_block; then the three Parseval sums, each
+ * term weighted by 2 for the f_0 whose mirror n_0 - f_0 is not in the half
+ * spectrum. */
+static void block_sums(const box_in *bx, fft_work *w, const size_t n[3], size_t f0, size_t nb,
+                       double acc[3]) {
+    size_t e1 = bx->ext[1], e2 = bx->ext[2], nl = e1 * e2;
+    size_t n1 = n[1], n2 = n[2], g1n = n1 / 2 + 1;
+    size_t pc = nb * e2, qc = nb * n1;
+    for (int a = 0; a < 3; a++) {
+        /* axis 1: P[t1][b e2 + k], rows t1 >= e1 zero-padding */
+        for (size_t b = 0; b < nb; b++)
+            for (size_t t = 0; t < e1; t++) {
+                memcpy(w->pr + t * pc + b * e2, w->a0[a][0] + (f0 + b) * nl + t * e2,
+                       e2 * sizeof *w->pr);
+                memcpy(w->pi + t * pc + b * e2, w->a0[a][1] + (f0 + b) * nl + t * e2,
+                       e2 * sizeof *w->pi);
+            }
+        qib__dft_columns(&w->d[1], w->pr, w->pi, pc, pc, e1);
+        /* axis 2: Q[t2][b n1 + f1], rows t2 >= e2 zero-padding */
+        for (size_t b = 0; b < nb; b++) {
+            transpose(w->pr + b * e2, pc, w->qr[a] + b * n1, qc, n1, e2);
+            transpose(w->pi + b * e2, pc, w->qi[a] + b * n1, qc, n1, e2);
+        }
+        qib__dft_columns(&w->d[2], w->qr[a], w->qi[a], qc, qc, e2);
+    }
+    size_t n0 = n[0];
+    for (size_t b = 0; b < nb; b++) {
+        size_t f = f0 + b;
+        if (w->w_n == 0 || f < w->w_lo || f - w->w_lo >= w->w_n) { /* W for the next f_0 */
+            w->w_lo = f;
+            w->w_n = w->w_cap < n0 / 2 + 1 - f ? w->w_cap : n0 / 2 + 1 - f;
+            w_block(bx, w, n, w->w_lo, w->w_n);
+        }
+        double mult = (f == 0 || 2 * f == n0) ? 1.0 : 2.0;
+        double s0 = 0, si = 0, sq = 0;
+        for (size_t f2 = 0; f2 < n2; f2++) {
+            size_t g2 = f2 < n2 - f2 ? f2 : n2 - f2;
+            const double *wv = w->wb + (g2 * w->w_n + (f - w->w_lo)) * g1n;
+            size_t o = f2 * qc + b * n1;
+            const double *mr = w->qr[0] + o, *mi = w->qi[0] + o;
+            const double *zr = w->qr[1] + o, *zi = w->qi[1] + o;
+            const double *qr = w->qr[2] + o, *qi = w->qi[2] + o;
+            for (size_t f1 = 0; f1 < n1; f1++) {
+                double ww = wv[f1 < n1 - f1 ? f1 : n1 - f1];
+                s0 += ww * (mr[f1] * mr[f1] + mi[f1] * mi[f1]);
+                si += ww * (zr[f1] * zr[f1] + zi[f1] * zi[f1]);
+                sq += ww * (qr[f1] * mr[f1] + qi[f1] * mi[f1]);
+            }
+        }
+        acc[0] += mult * s0;
+        acc[1] += mult * si;
+        acc[2] += mult * sq;
+    }
+}
+
+/* S0, SI, SC by the Fourier route (see the top of the file):
+ *   1. along axis 0 (axis0_pass): every box line of m, z, q and of w;
+ *   2. along axis 1 and 3. along axis 2, a few f_0 at a time (block_sums),
+ *      each block summed as soon as it is transformed, so that only the
+ *      axis-0 results are kept whole. */
+static qib_status sums_fft(const box_in *bx, double out[3], qib_error *err) {
+    size_t n[3], total = 1;
+    for (int a = 0; a < 3; a++) {
+        n[a] = qib__dft_good_size(2 * bx->ext[a] - 1);
+        QIB_FAIL_IF(!qib__mul_ok(total, n[a], &total) || total > FFT_MAX_POINTS, err,
                     QIB_ERR_LIMIT, NULL, -1, "morph",
                     "intensity mask bounding box %zu x %zu x %zu is too large for Moran's I",
-                    vs->ext[0], vs->ext[1], vs->ext[2]);
-        if (n[a] > mx) mx = n[a];
+                    bx->ext[0], bx->ext[1], bx->ext[2]);
     }
-    /* buffers: W, A (indicator m), B (z, then z^2) */
-    double *buf = malloc(6 * total * sizeof *buf), *scratch = malloc(4 * mx * sizeof *scratch);
-    if (!buf || !scratch) {
-        free(buf);
-        free(scratch);
-        return qib__nomem(err, NULL, "Moran's I transform");
+    size_t h0 = n[0] / 2 + 1, nl = bx->ext[1] * bx->ext[2];
+    /* f_0 values per block: enough columns along axis 1 for the vector loops */
+    size_t nb = (32 + bx->ext[2] - 1) / bx->ext[2];
+    if (nb > h0) nb = h0;
+    fft_work w;
+    memset(&w, 0, sizeof w);
+    qib_status st = QIB_OK;
+    for (int a = 0; a < 3 && st == QIB_OK; a++) st = qib__dft_init(&w.d[a], n[a], err);
+    if (st) {
+        fft_work_free(&w);
+        return st;
     }
-    double *wr = buf, *wi = buf + total, *ar = buf + 2 * total, *ai = buf + 3 * total,
-           *br = buf + 4 * total, *bi = buf + 5 * total;
-    double *lr = scratch, *li = scratch + mx, *twr = scratch + 2 * mx, *twi = scratch + 3 * mx;
-    memset(buf, 0, 6 * total * sizeof *buf);
-    /* w at every offset d, stored at d mod n (negative offsets wrap) */
-    for (size_t c = 0, t = 0; c < n[2]; c++)
-        for (size_t b = 0; b < n[1]; b++)
-            for (size_t a = 0; a < n[0]; a++, t++) {
-                double d[3];
-                size_t idx[3] = {a, b, c};
-                int ok = 1;
-                for (int k = 0; k < 3; k++) {
-                    double o = idx[k] < vs->ext[k] ? (double)idx[k]
-                               : idx[k] > n[k] - vs->ext[k] ? (double)idx[k] - (double)n[k]
-                                                            : NAN;
-                    if (isnan(o)) ok = 0;
-                    d[k] = o * sp[k];
-                }
-                double d2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
-                wr[t] = ok && d2 > 0 ? 1.0 / sqrt(d2) : 0.0;
-            }
-    for (size_t v = 0; v < vs->n; v++) {
-        size_t t = (vs->pt[3 * v + 2] * n[1] + vs->pt[3 * v + 1]) * n[0] + vs->pt[3 * v];
-        ar[t] = 1.0;
-        br[t] = vs->z[v];
+    bool ok = true;
+    for (int a = 0; a < 3; a++)
+        for (int c = 0; c < 2; c++) ok = ok && (w.a0[a][c] = malloc(h0 * nl * sizeof(double)));
+    ok = ok && (w.w1 = malloc(h0 * nl * sizeof *w.w1));
+    w.w_cap = nb < 2 ? 2 : nb; /* W is computed for two f_0 at a time at least */
+    ok = ok && (w.wb = malloc((n[2] / 2 + 1) * w.w_cap * (n[1] / 2 + 1) * sizeof *w.wb));
+    ok = ok && (w.xr = malloc(n[0] * QIB_DFT_BLOCK * sizeof *w.xr));
+    ok = ok && (w.xi = malloc(n[0] * QIB_DFT_BLOCK * sizeof *w.xi));
+    size_t psz = n[1] * w.w_cap * bx->ext[2];
+    if (psz < bx->ext[0]) psz = bx->ext[0]; /* also holds one line in step 1 */
+    ok = ok && (w.pr = malloc(psz * sizeof *w.pr));
+    ok = ok && (w.pi = malloc(psz * sizeof *w.pi));
+    for (int a = 0; a < 4; a++) {
+        ok = ok && (w.qr[a] = malloc(n[2] * w.w_cap * n[1] * sizeof(double)));
+        ok = ok && (w.qi[a] = malloc(n[2] * w.w_cap * n[1] * sizeof(double)));
     }
-    fft3(wr, wi, n, lr, li, twr, twi);
-    fft3(ar, ai, n, lr, li, twr, twi);
-    fft3(br, bi, n, lr, li, twr, twi);
-    /* sum_d w(d) corr_ab(d) = (1/M) Re sum_f conj(W) conj(A) B; W is real
-     * and even, so its transform is real too */
-    double s0 = 0.0, si = 0.0;
-    for (size_t t = 0; t < total; t++) {
-        s0 += wr[t] * (ar[t] * ar[t] + ai[t] * ai[t]);
-        si += wr[t] * (br[t] * br[t] + bi[t] * bi[t]);
+    if (!ok) {
+        fft_work_free(&w);
+        return qib__nomem(err, NULL, "Moran's I transforms");
     }
-    memset(br, 0, 2 * total * sizeof *br);
-    for (size_t v = 0; v < vs->n; v++) {
-        size_t t = (vs->pt[3 * v + 2] * n[1] + vs->pt[3 * v + 1]) * n[0] + vs->pt[3 * v];
-        br[t] = vs->z[v] * vs->z[v];
-    }
-    fft3(br, bi, n, lr, li, twr, twi);
-    double sq = 0.0;
-    for (size_t t = 0; t < total; t++) sq += wr[t] * (br[t] * ar[t] + bi[t] * ai[t]);
-    double m = (double)total;
-    out[0] = s0 / m, out[1] = si / m;
-    out[2] = 2.0 * sq / m - 2.0 * out[1];
-    free(buf);
-    free(scratch);
+    axis0_pass(bx, &w, n[0], h0);
+    double acc[3] = {0, 0, 0};
+    for (size_t f0 = 0; f0 < h0; f0 += nb)
+        block_sums(bx, &w, n, f0, f0 + nb <= h0 ? nb : h0 - f0, acc);
+    double nn = (double)total;
+    out[0] = acc[0] / nn;
+    out[1] = acc[1] / nn;
+    out[2] = 2.0 * acc[2] / nn - 2.0 * out[1];
+    fft_work_free(&w);
     return QIB_OK;
 }
 
@@ -220,54 +390,59 @@ qib_status qib__autocorrelation(const qib_roi *roi, double mean, int method, dou
                                 double *geary, qib_error *err) {
     *moran = *geary = NAN;
     const size_t *dim = roi->grid.dim;
-    voxel_set vs;
-    memset(&vs, 0, sizeof vs);
     if (roi->n_int < 2) return QIB_OK; /* no pair */
-    size_t hi[3] = {0, 0, 0};
-    for (int d = 0; d < 3; d++) vs.lo[d] = SIZE_MAX;
+    /* the intensity mask's box, its voxel count and sum of squares */
+    size_t lo[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX}, hi[3] = {0, 0, 0}, count = 0;
+    double ss = 0.0;
     for (size_t k = 0, v = 0; k < dim[2]; k++)
         for (size_t j = 0; j < dim[1]; j++)
             for (size_t i = 0; i < dim[0]; i++, v++) {
                 if (!roi->int_mask[v]) continue;
                 size_t p[3] = {i, j, k};
                 for (int d = 0; d < 3; d++) {
-                    if (p[d] < vs.lo[d]) vs.lo[d] = p[d];
+                    if (p[d] < lo[d]) lo[d] = p[d];
                     if (p[d] > hi[d]) hi[d] = p[d];
                 }
+                double z = roi->image[v] - mean;
+                ss += z * z;
+                count++;
             }
-    for (int d = 0; d < 3; d++) vs.ext[d] = hi[d] - vs.lo[d] + 1;
-    vs.pt = malloc(3 * roi->n_int * sizeof *vs.pt);
-    vs.z = malloc(roi->n_int * sizeof *vs.z);
-    if (!vs.pt || !vs.z) {
+    if (!(ss > 0)) return QIB_OK; /* constant intensities: both undefined */
+    double s[3] = {0, 0, 0};
+    qib_status st = QIB_OK;
+    bool direct = method == 1 || (method == 0 && count <= DIRECT_MAX);
+    if (direct) {
+        voxel_set vs;
+        memset(&vs, 0, sizeof vs);
+        for (int d = 0; d < 3; d++) vs.lo[d] = lo[d], vs.ext[d] = hi[d] - lo[d] + 1;
+        vs.pt = malloc(3 * count * sizeof *vs.pt);
+        vs.z = malloc(count * sizeof *vs.z);
+        if (!vs.pt || !vs.z) {
+            free(vs.pt);
+            free(vs.z);
+            return qib__nomem(err, NULL, "Moran's I voxels");
+        }
+        for (size_t k = 0, v = 0; k < dim[2]; k++)
+            for (size_t j = 0; j < dim[1]; j++)
+                for (size_t i = 0; i < dim[0]; i++, v++) {
+                    if (!roi->int_mask[v]) continue;
+                    vs.pt[3 * vs.n] = i - vs.lo[0];
+                    vs.pt[3 * vs.n + 1] = j - vs.lo[1];
+                    vs.pt[3 * vs.n + 2] = k - vs.lo[2];
+                    vs.z[vs.n] = roi->image[v] - mean;
+                    vs.n++;
+                }
+        st = sums_direct(&vs, roi->grid.spacing, s, err);
         free(vs.pt);
         free(vs.z);
-        return qib__nomem(err, NULL, "Moran's I voxels");
+    } else {
+        box_in bx = {roi, {lo[0], lo[1], lo[2]}, {0, 0, 0}, mean};
+        for (int d = 0; d < 3; d++) bx.ext[d] = hi[d] - lo[d] + 1;
+        st = sums_fft(&bx, s, err);
     }
-    double ss = 0.0;
-    for (size_t k = 0, v = 0; k < dim[2]; k++)
-        for (size_t j = 0; j < dim[1]; j++)
-            for (size_t i = 0; i < dim[0]; i++, v++) {
-                if (!roi->int_mask[v] || vs.n == roi->n_int) continue;
-                vs.pt[3 * vs.n] = i - vs.lo[0];
-                vs.pt[3 * vs.n + 1] = j - vs.lo[1];
-                vs.pt[3 * vs.n + 2] = k - vs.lo[2];
-                vs.z[vs.n] = roi->image[v] - mean;
-                ss += vs.z[vs.n] * vs.z[vs.n];
-                vs.n++;
-            }
-    qib_status st = QIB_OK;
-    if (ss > 0) { /* constant intensities: both undefined */
-        double s[3] = {0, 0, 0};
-        bool direct = method == 1 || (method == 0 && vs.n <= DIRECT_MAX);
-        st = direct ? sums_direct(&vs, roi->grid.spacing, s, err)
-                    : sums_fft(&vs, roi->grid.spacing, s, err);
-        if (st == QIB_OK) {
-            double nn = (double)vs.n;
-            *moran = nn / s[0] * s[1] / ss;
-            *geary = (nn - 1.0) / (2.0 * s[0]) * s[2] / ss;
-        }
-    }
-    free(vs.pt);
-    free(vs.z);
-    return st;
+    if (st) return st;
+    double nn = (double)count;
+    *moran = nn / s[0] * s[1] / ss;
+    *geary = (nn - 1.0) / (2.0 * s[0]) * s[2] / ss;
+    return QIB_OK;
 }

@@ -158,7 +158,7 @@ static const qib_feature_def stat_features[] = {
 
 const qib_family_def qib__family_stat = {
     {"stat", "Intensity statistics", "intensity-based statistics",
-     "Statistics of the processed intensities in the intensity mask."},
+     "Statistics of the processed intensities in the intensity mask.", NULL, NULL},
     stat_features,
     sizeof stat_features / sizeof stat_features[0],
     NULL,

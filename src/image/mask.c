@@ -45,6 +45,18 @@ size_t qib_mask_count(const qib_mask *m) {
     return c;
 }
 
+/* Index of the first non-zero byte of p[0..n), or n; eight bytes at a time. */
+static size_t first_set(const uint8_t *p, size_t n) {
+    size_t a = 0;
+    for (; a + 8 <= n; a += 8) {
+        uint64_t w;
+        memcpy(&w, p + a, 8);
+        if (w) break;
+    }
+    while (a < n && !p[a]) a++;
+    return a;
+}
+
 int qib_mask_bbox(const qib_mask *m, qib_box *box) {
     size_t lo[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX}, hi[3] = {0, 0, 0};
     size_t nx = m->grid.dim[0], ny = m->grid.dim[1], nz = m->grid.dim[2];
@@ -53,8 +65,7 @@ int qib_mask_bbox(const qib_mask *m, qib_box *box) {
     for (size_t k = 0; k < nz; k++)
         for (size_t j = 0; j < ny; j++, p += nx) {
             /* find first and last set voxel of the row */
-            size_t a = 0;
-            while (a < nx && !p[a]) a++;
+            size_t a = first_set(p, nx);
             if (a == nx) continue;
             size_t b = nx - 1;
             while (!p[b]) b--;
@@ -145,16 +156,47 @@ size_t qib_volume_labels(const qib_volume *labels, int64_t *out, size_t cap) {
     return count;
 }
 
+/* Integer label volumes: compare the stored values directly (the common
+ * case; the generic path rounds every voxel through a double). */
+#define SELECT_TYPED(T)                                                        \
+    do {                                                                       \
+        const T *v = (const T *)qib_volume_cdata(labels);                      \
+        if (label == 0) {                                                      \
+            for (size_t i = 0; i < m->n; i++) {                                \
+                uint8_t in = v[i] != 0;                                        \
+                m->data[i] = in;                                               \
+                count += in;                                                   \
+            }                                                                  \
+        } else {                                                               \
+            T want = (T)label;                                                 \
+            if ((int64_t)want != label) break; /* not representable: none */   \
+            for (size_t i = 0; i < m->n; i++) {                                \
+                uint8_t in = v[i] == want;                                     \
+                m->data[i] = in;                                               \
+                count += in;                                                   \
+            }                                                                  \
+        }                                                                      \
+    } while (0)
+
 qib_status qib_mask_from_labels(const qib_volume *labels, int64_t label, qib_mask **out,
                                 qib_error *err) {
     qib_mask *m = NULL;
     QIB_FORWARD(qib_mask_create(qib_volume_grid(labels), &m, err));
     size_t count = 0;
-    for (size_t i = 0; i < m->n; i++) {
-        int64_t l;
-        bool in = label_of(labels, i, &l) && (label == 0 ? l != 0 : l == label);
-        m->data[i] = in;
-        count += in;
+    switch (qib_volume_dtype(labels)) {
+    case QIB_DT_U8: SELECT_TYPED(uint8_t); break;
+    case QIB_DT_I8: SELECT_TYPED(int8_t); break;
+    case QIB_DT_U16: SELECT_TYPED(uint16_t); break;
+    case QIB_DT_I16: SELECT_TYPED(int16_t); break;
+    case QIB_DT_U32: SELECT_TYPED(uint32_t); break;
+    case QIB_DT_I32: SELECT_TYPED(int32_t); break;
+    default:
+        for (size_t i = 0; i < m->n; i++) {
+            int64_t l;
+            bool in = label_of(labels, i, &l) && (label == 0 ? l != 0 : l == label);
+            m->data[i] = in;
+            count += in;
+        }
     }
     if (count == 0) {
         int64_t present[8];

@@ -278,7 +278,8 @@ static qib_status wide_add(qib_writer *w, const char *const *values, const qib_r
     if (st == QIB_OK) {
         case_fields(&b, w, values);
         for (size_t i = 0; i < w->n_cols; i++) {
-            if (w->slots[i]) qib__buf_double(&b, w->slots[i]->value);
+            if (w->slots[i] && w->slots[i]->text) qib__buf_csv_field(&b, w->slots[i]->text);
+            else if (w->slots[i]) qib__buf_double(&b, w->slots[i]->value);
             qib__buf_puts(&b, ",");
         }
         qib__buf_csv_field(&b, r ? "" : error);
@@ -331,7 +332,8 @@ static void long_add(qib_writer *w, qib_buf *b, const char *const *values,
             qib__buf_csv_field(b, parts[k] ? parts[k] : "");
             qib__buf_puts(b, ",");
         }
-        qib__buf_double(b, res->value);
+        if (res->text) qib__buf_csv_field(b, res->text);
+        else qib__buf_double(b, res->value);
         qib__buf_puts(b, ",\n");
     }
 }
@@ -377,7 +379,8 @@ static void json_add(qib_writer *w, qib_buf *b, const char *const *values,
         qib__buf_puts(b, ", \"aggregation\": ");
         qib__buf_json_string(b, res->aggregation ? res->aggregation : "");
         qib__buf_puts(b, ", \"value\": ");
-        json_value(b, res->value);
+        if (res->text) qib__buf_json_string(b, res->text);
+        else json_value(b, res->value);
         qib__buf_puts(b, i + 1 < n ? "},\n" : "}\n      ]\n    }");
     }
 }

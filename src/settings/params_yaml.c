@@ -9,9 +9,8 @@
  * scalars (parsed by qib_settings_set, exactly as on the command line) or
  * sequences of scalars, joined with commas.
  *
- * PyRadiomics parameter files (imageType / featureClass / setting /
- * voxelSetting) are recognised and refused with QIB_ERR_UNSUPPORTED for now;
- * a translator can hook in at detect_pyradiomics(). */
+ * PyRadiomics parameter files (top-level imageType / featureClass / setting /
+ * voxelSetting) are recognised and translated by params_pyradiomics.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +103,11 @@ static qib_status load_document(qib_settings *s, yaml_document_t *doc, qib_error
                 (size_t)root->start_mark.line + 1);
     yaml_node_pair_t *first = root->data.mapping.pairs.start, *end = root->data.mapping.pairs.top;
     const yaml_node_pair_t *preset = NULL;
+    for (yaml_node_pair_t *p = first; p < end; p++) {
+        yaml_node_t *k = yaml_document_get_node(doc, p->key);
+        if (k && k->type == YAML_SCALAR_NODE && detect_pyradiomics(scalar_text(k)))
+            return qib__settings_load_pyradiomics(s, doc, root, err);
+    }
     /* rule by rule: keys are scalars, unique, not PyRadiomics sections */
     for (yaml_node_pair_t *p = first; p < end; p++) {
         yaml_node_t *k = yaml_document_get_node(doc, p->key);
@@ -112,11 +116,6 @@ static qib_status load_document(qib_settings *s, yaml_document_t *doc, qib_error
                     k ? (size_t)k->start_mark.line + 1 : 0);
         QIB_FAIL_IF(!yaml_document_get_node(doc, p->value), err, QIB_ERR_FORMAT, NULL, -1,
                     scalar_text(k), "line %zu: missing value", (size_t)k->start_mark.line + 1);
-        const char *py = detect_pyradiomics(scalar_text(k));
-        QIB_FAIL_IF(py, err, QIB_ERR_UNSUPPORTED, NULL, -1, py,
-                    "line %zu: this looks like a PyRadiomics parameter file (top-level '%s'); "
-                    "qib reads its own flat format (setting: value) only for now",
-                    (size_t)k->start_mark.line + 1, py);
         for (yaml_node_pair_t *q = first; q < p; q++) {
             yaml_node_t *kq = yaml_document_get_node(doc, q->key);
             QIB_FAIL_IF(!strcmp(scalar_text(kq), scalar_text(k)), err, QIB_ERR_FORMAT, NULL, -1,

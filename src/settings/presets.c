@@ -15,12 +15,13 @@ typedef struct preset_value {
 } preset_value;
 
 /* The settings every preset sets, in this order. */
-enum { N_KEYS = 16 };
+enum { N_KEYS = 17 };
 static const char *const preset_keys[N_KEYS] = {
     "input_rounding",     "dimensionality", "resample_spacing", "interpolation",
     "intensity_rounding", "mask_interpolation", "mask_threshold", "reseg_range",
     "reseg_outliers",     "discretisation", "bin_count",        "bin_width",
     "ivh_discretisation", "ivh_bin_count",  "ivh_bin_width",    "texture_aggregations",
+    "feature_definitions",
 };
 
 typedef struct preset {
@@ -46,6 +47,12 @@ static const preset presets[] = {
                 "true", "fbn", "32", "25", "none", "1000", "1", "auto"}},
     {"ibsi-e", {"true", "3d", "2,2,2", "cubic", "true", "linear", "0.5", "-1000,400",
                 "true", "fbn", "32", "25", "fbn", "1000", "1", "auto"}},
+    /* PyRadiomics 3.1 RadiomicsFeatureExtractor() defaults: no resampling,
+     * binWidth 25 (bin edges from 0: src/processing/discretise.c), its own
+     * definitions and names; resampling, when set, uses B-spline like its
+     * sitkBSpline default. */
+    {"pyradiomics", {"false", "3d", "none", "cubic", "false", "nearest", "0.5", "none",
+                     "false", "fbs", "32", "25", "none", "1000", "1", "auto", "pyradiomics"}},
 };
 
 qib_status qib__settings_apply_preset(qib_settings *s, const char *name, qib_error *err) {

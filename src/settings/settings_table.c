@@ -24,9 +24,10 @@ const qib_setting_info qib__settings_table[] = {
      "Voxels kept around the region's bounding box when the image is cropped."},
     /* ---- processing (IBSI 1 image processing chain, src/processing/) ---- */
     {"preset", "processing", QIB_SETTING_CHOICE, "none", 0, 0,
-     "none|ibsi-phantom|ibsi-a|ibsi-b|ibsi-c|ibsi-d|ibsi-e",
-     "Sets every processing and discretisation setting to an IBSI 1 configuration "
-     "(settings given after it override it); none restores the defaults."},
+     "none|ibsi-phantom|ibsi-a|ibsi-b|ibsi-c|ibsi-d|ibsi-e|pyradiomics",
+     "Sets every processing and discretisation setting to an IBSI 1 configuration, or to "
+     "PyRadiomics 3.1's defaults (settings given after it override it); none restores the "
+     "defaults."},
     {"input_rounding", "processing", QIB_SETTING_BOOL, "false", 0, 0, NULL,
      "Round intensities to the nearest integer as loaded (IBSI asks this of NIfTI data)."},
     {"dimensionality", "processing", QIB_SETTING_CHOICE, "3d", 0, 0, "3d|2d",
@@ -71,7 +72,46 @@ const qib_setting_info qib__settings_table[] = {
     {"ngldm_alpha", "texture", QIB_SETTING_INT, "0", INT_RANGE(0, 16777216), NULL,
      "NGLDM coarseness alpha: neighbours whose grey level differs by at most this are "
      "dependent."},
+    /* ---- PyRadiomics-compatible mode (src/pyradiomics/, docs/PYRADIOMICS.md) ---- */
+    {"feature_definitions", "pyradiomics", QIB_SETTING_CHOICE, "ibsi", 0, 0, "ibsi|pyradiomics",
+     "Feature definitions: ibsi (the IBSI 1 families), or pyradiomics (PyRadiomics 3.1's "
+     "classes, definitions, bin edges and column names)."},
+    {"image_types", "pyradiomics", QIB_SETTING_STRING, "original", 0, 0, NULL,
+     "Images to compute features on: 'original', or a ';'-separated list of PyRadiomics "
+     "image types with optional parameters, e.g. 'original;wavelet;log:sigma=[1.0, 3.0]'."},
+    {"voxel_array_shift", "pyradiomics", QIB_SETTING_REAL, "0", ANY_REAL, NULL,
+     "PyRadiomics voxelArrayShift: added to intensities in the energy features."},
+    {"distances", "pyradiomics", QIB_SETTING_STRING, "1", 0, 0, NULL,
+     "PyRadiomics distances: comma-separated neighbour distances (Chebyshev, voxels) for "
+     "GLCM, GLDM and NGTDM."},
+    {"symmetrical_glcm", "pyradiomics", QIB_SETTING_BOOL, "true", 0, 0, NULL,
+     "PyRadiomics symmetricalGLCM: count each co-occurrence in both directions."},
+    {"weighting_norm", "pyradiomics", QIB_SETTING_CHOICE, "none", 0, 0,
+     "none|manhattan|euclidean|infinity|no_weighting",
+     "PyRadiomics weightingNorm: merge GLCM/GLRLM directions with distance weights "
+     "(none: average the features over directions)."},
+    {"gldm_alpha", "pyradiomics", QIB_SETTING_REAL, "0", 0.0, 1e12, NULL,
+     "PyRadiomics gldm_a: neighbours within this grey-level difference are dependent."},
+    {"normalize", "pyradiomics", QIB_SETTING_BOOL, "false", 0, 0, NULL,
+     "PyRadiomics normalize: z-score the whole image before features (times normalize_scale)."},
+    {"normalize_scale", "pyradiomics", QIB_SETTING_REAL, "1", 1e-12, 1e12, NULL,
+     "PyRadiomics normalizeScale."},
+    {"force2d", "pyradiomics", QIB_SETTING_BOOL, "false", 0, 0, NULL,
+     "PyRadiomics force2D: texture matrices per slice (directions in-plane only)."},
+    {"force2d_dimension", "pyradiomics", QIB_SETTING_INT, "0", INT_RANGE(0, 2), NULL,
+     "PyRadiomics force2Ddimension: 0 axial (slices along z), 1 coronal, 2 sagittal."},
+    {"minimum_roi_dimensions", "pyradiomics", QIB_SETTING_INT, "2", INT_RANGE(1, 3), NULL,
+     "PyRadiomics minimumROIDimensions: the region must span at least this many dimensions."},
+    {"additional_info", "pyradiomics", QIB_SETTING_BOOL, "true", 0, 0, NULL,
+     "PyRadiomics additionalInfo: write the diagnostics_* columns (input hashes, sizes, "
+     "region statistics) in pyradiomics mode."},
+    {"minimum_roi_size", "pyradiomics", QIB_SETTING_INT, "0", INT_RANGE(0, 2147483647), NULL,
+     "PyRadiomics minimumROISize: the region must hold at least this many voxels (0: no check)."},
     /* ---- output ---- */
+    {"features", "output", QIB_SETTING_STRING, "all", 0, 0, NULL,
+     "Features to compute within the enabled families: 'all', or a comma-separated list of "
+     "FAMILY_FEATURE names ('glcm_Contrast'; 'glcm_*' for all of a family), as a "
+     "PyRadiomics featureClass section selects them."},
     {"families", "output", QIB_SETTING_STRING, "all", 0, 0, NULL,
      "Feature families to compute: 'all' or a comma-separated list of family names "
      "(see `qib features`)."},

@@ -3,6 +3,8 @@
 #ifndef QIB_SETTINGS_TABLE_H
 #define QIB_SETTINGS_TABLE_H
 
+#include <yaml.h>
+
 #include "../common/qib_internal.h"
 
 /* The registry, in the order settings are listed, documented and hashed.
@@ -16,6 +18,10 @@ extern const size_t qib__settings_table_count;
 qib_status qib__settings_apply_preset(qib_settings *s, const char *name, qib_error *err);
 /* Loads a YAML parameter file held in memory (params_yaml.c); name is used
  * in messages only. */
+/* Translates a PyRadiomics parameter file (its root mapping) into settings
+ * (params_pyradiomics.c). */
+qib_status qib__settings_load_pyradiomics(qib_settings *s, yaml_document_t *doc,
+                                          const yaml_node_t *root, qib_error *err);
 qib_status qib__settings_load_yaml_mem(qib_settings *s, const char *buf, size_t len,
                                        const char *name, qib_error *err);
 

@@ -374,8 +374,9 @@ static void test_yaml(void **state) {
     assert_int_equal(load_yaml(s, "\n\nbin_count: many\n", &err), QIB_ERR_ARG);
     assert_string_equal(err.field, "bin_count");
     assert_non_null(strstr(err.reason, "line 3"));
-    assert_int_equal(load_yaml(s, "imageType:\n  Original: {}\nsetting:\n  binWidth: 25\n", &err),
-                     QIB_ERR_UNSUPPORTED);
+    /* a PyRadiomics parameter file is translated (test_pyradiomics_mode.c) */
+    TU_OK(load_yaml(s, "imageType:\n  Original: {}\nsetting:\n  binWidth: 25\n", &err), &err);
+    assert_string_equal(qib_settings_string(s, "feature_definitions"), "pyradiomics");
     assert_int_equal(load_yaml(s, "a: [\n", &err), QIB_ERR_FORMAT);
     assert_int_equal(load_yaml(s, "- 1\n- 2\n", &err), QIB_ERR_FORMAT);
     assert_int_equal(load_yaml(s, "label: 1\nlabel: 2\n", &err), QIB_ERR_FORMAT);
