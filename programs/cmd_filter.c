@@ -43,20 +43,31 @@ static void list_text(void) {
     }
 }
 
+/* Prints a markdown table cell: '|' escaped. */
+static void cell(const char *s) {
+    for (; *s; s++) {
+        if (*s == '|') putchar('\\');
+        putchar(*s);
+    }
+}
+
 static void list_markdown(void) {
     for (size_t i = 0; i < qib_filter_count(); i++) {
         const qib_filter_info *f = qib_filter_at(i);
-        printf("### `%s`: %s\n\n%s. Source: %s.\n\n", f->name, f->title, f->description,
-               f->source);
+        printf("### `%s`: %s\n\nThe response: %s. Source: %s.\n\n", f->name, f->title,
+               f->description, f->source);
         printf("| parameter | type | default | unit | allowed | description |\n");
         printf("| --- | --- | --- | --- | --- | --- |\n");
         for (size_t j = 0; j < f->n_params; j++) {
             const qib_filter_param_info *p = &f->params[j];
             char range[96];
             allowed(p, range, sizeof range);
-            printf("| `%s` | %s | %s | %s | %s | %s |\n", p->name, type_name(p->type),
-                   p->default_value ? p->default_value : "required", p->unit[0] ? p->unit : "-",
-                   range, p->description);
+            printf("| `%s` | %s | %s | %s | ", p->name, type_name(p->type),
+                   p->default_value ? p->default_value : "required", p->unit[0] ? p->unit : "-");
+            cell(range);
+            printf(" | ");
+            cell(p->description);
+            printf(" |\n");
         }
         printf("\n");
     }

@@ -49,6 +49,8 @@ static bool family_enabled(const char *list, const char *name) {
 static bool family_selected(const qib_settings *s, const qib_family_info *f) {
     if (strcmp(qib_family_set(f), active_set(s))) return false;
     const char *list = qib_settings_string(s, "families");
+    /* PyRadiomics computes shape2D only when a parameter file names it */
+    if (!strcmp(qib_family_column(f), "shape2D") && !strcmp(list, "all")) return false;
     return family_enabled(list, f->name) || family_enabled(list, qib_family_column(f));
 }
 

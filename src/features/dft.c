@@ -31,14 +31,16 @@ size_t qib__dft_good_size(size_t n) {
 
 qib_status qib__dft_init(qib_dft *p, size_t n, qib_error *err) {
     memset(p, 0, sizeof *p);
+    QIB_FAIL_IF(n == 0, err, QIB_ERR_ARG, NULL, -1, "dft", "transform length 0");
     p->n = n;
     size_t m = n;
-    /* radix 4 first (fewest passes), then the rest */
+    /* radix 8 and 4 first (fewest passes), then the rest */
+    while (m % 8 == 0) p->radix[p->n_stages++] = 8, m /= 8;
     while (m % 4 == 0) p->radix[p->n_stages++] = 4, m /= 4;
     while (m % 2 == 0) p->radix[p->n_stages++] = 2, m /= 2;
     while (m % 3 == 0) p->radix[p->n_stages++] = 3, m /= 3;
     while (m % 5 == 0) p->radix[p->n_stages++] = 5, m /= 5;
-    QIB_FAIL_IF(n == 0 || m != 1, err, QIB_ERR_ARG, NULL, -1, "dft",
+    QIB_FAIL_IF(m != 1, err, QIB_ERR_ARG, NULL, -1, "dft",
                 "transform length %zu is not a product of 2, 3 and 5", n);
     size_t total = 0, len = 1;
     for (int s = 0; s < p->n_stages; s++) {
@@ -160,6 +162,74 @@ static void bfly4_half(size_t B, const double *restrict x0r, const double *restr
     }
 }
 
+/* Radix 8 as two radix-4 halves: E = DFT4(u0, u2, u4, u6),
+ * O = DFT4(u1, u3, u5, u7), y_q = E_q + h^q O_q and y_{q+4} = E_q - h^q O_q
+ * with h = exp(-i pi/4). With half set, u4..u7 are zero (zero-padded first
+ * stage, no twiddles) and are not read. */
+static inline void bfly8_core(size_t B, const double *restrict x0r, const double *restrict x0i,
+                              const double *restrict x1r, const double *restrict x1i,
+                              const double *restrict x2r, const double *restrict x2i,
+                              const double *restrict x3r, const double *restrict x3i,
+                              const double *restrict x4r, const double *restrict x4i,
+                              const double *restrict x5r, const double *restrict x5i,
+                              const double *restrict x6r, const double *restrict x6i,
+                              const double *restrict x7r, const double *restrict x7i,
+                              double *restrict y0r, double *restrict y0i, double *restrict y1r,
+                              double *restrict y1i, double *restrict y2r, double *restrict y2i,
+                              double *restrict y3r, double *restrict y3i, double *restrict y4r,
+                              double *restrict y4i, double *restrict y5r, double *restrict y5i,
+                              double *restrict y6r, double *restrict y6i, double *restrict y7r,
+                              double *restrict y7i, const double *w, bool half) {
+    const double h = 0.70710678118654752440;
+    double w1r = 1, w1i = 0, w2r = 1, w2i = 0, w3r = 1, w3i = 0, w4r = 1, w4i = 0;
+    double w5r = 1, w5i = 0, w6r = 1, w6i = 0, w7r = 1, w7i = 0;
+    if (!half) {
+        w1r = w[0], w1i = w[1], w2r = w[2], w2i = w[3], w3r = w[4], w3i = w[5];
+        w4r = w[6], w4i = w[7], w5r = w[8], w5i = w[9], w6r = w[10], w6i = w[11];
+        w7r = w[12], w7i = w[13];
+    }
+#define BFLY8_TAIL                                                                          \
+    double a04r = u0r + u4r, a04i = u0i + u4i, s04r = u0r - u4r, s04i = u0i - u4i;          \
+    double a26r = u2r + u6r, a26i = u2i + u6i, s26r = u2r - u6r, s26i = u2i - u6i;          \
+    double e0r = a04r + a26r, e0i = a04i + a26i, e2r = a04r - a26r, e2i = a04i - a26i;      \
+    double e1r = s04r + s26i, e1i = s04i - s26r, e3r = s04r - s26i, e3i = s04i + s26r;      \
+    double a15r = u1r + u5r, a15i = u1i + u5i, s15r = u1r - u5r, s15i = u1i - u5i;          \
+    double a37r = u3r + u7r, a37i = u3i + u7i, s37r = u3r - u7r, s37i = u3i - u7i;          \
+    double o0r = a15r + a37r, o0i = a15i + a37i, o2r = a15r - a37r, o2i = a15i - a37i;      \
+    double o1r = s15r + s37i, o1i = s15i - s37r, o3r = s15r - s37i, o3i = s15i + s37r;      \
+    double p1r = h * (o1r + o1i), p1i = h * (o1i - o1r);                                    \
+    double p2r = o2i, p2i = -o2r;                                                           \
+    double p3r = h * (o3i - o3r), p3i = -h * (o3r + o3i);                                   \
+    y0r[b] = e0r + o0r, y0i[b] = e0i + o0i, y4r[b] = e0r - o0r, y4i[b] = e0i - o0i;         \
+    y1r[b] = e1r + p1r, y1i[b] = e1i + p1i, y5r[b] = e1r - p1r, y5i[b] = e1i - p1i;         \
+    y2r[b] = e2r + p2r, y2i[b] = e2i + p2i, y6r[b] = e2r - p2r, y6i[b] = e2i - p2i;         \
+    y3r[b] = e3r + p3r, y3i[b] = e3i + p3i, y7r[b] = e3r - p3r, y7i[b] = e3i - p3i
+    /* E from the even inputs, O from the odd ones (radix-4 butterflies);
+     * h^1 o1 = h (o1r + o1i) + i h (o1i - o1r), h^2 o2 = -i o2,
+     * h^3 o3 = h (o3i - o3r) - i h (o3r + o3i) */
+    if (half) {
+        for (size_t b = 0; b < B; b++) {
+            double u0r = x0r[b], u0i = x0i[b], u1r = x1r[b], u1i = x1i[b];
+            double u2r = x2r[b], u2i = x2i[b], u3r = x3r[b], u3i = x3i[b];
+            double u4r = 0, u4i = 0, u5r = 0, u5i = 0, u6r = 0, u6i = 0, u7r = 0, u7i = 0;
+            BFLY8_TAIL;
+        }
+        return;
+    }
+    for (size_t b = 0; b < B; b++) {
+        double u0r = x0r[b], u0i = x0i[b];
+        TWIDDLE(u1r, u1i, x1r[b], x1i[b], w1r, w1i);
+        TWIDDLE(u2r, u2i, x2r[b], x2i[b], w2r, w2i);
+        TWIDDLE(u3r, u3i, x3r[b], x3i[b], w3r, w3i);
+        TWIDDLE(u4r, u4i, x4r[b], x4i[b], w4r, w4i);
+        TWIDDLE(u5r, u5i, x5r[b], x5i[b], w5r, w5i);
+        TWIDDLE(u6r, u6i, x6r[b], x6i[b], w6r, w6i);
+        TWIDDLE(u7r, u7i, x7r[b], x7i[b], w7r, w7i);
+        BFLY8_TAIL;
+    }
+#undef BFLY8_TAIL
+}
+
 /* Radix 5, with c1 = cos(2 pi/5), c2 = cos(4 pi/5), s1 = sin(2 pi/5),
  * s2 = sin(4 pi/5):
  *   y_1,4 = u0 + c1 (u1 + u4) + c2 (u2 + u3) -+ i (s1 (u1 - u4) + s2 (u2 - u3))
@@ -206,8 +276,8 @@ static void stage(const double *xr, const double *xi, size_t sx, double *yr, dou
                   size_t sy, size_t n, size_t B, size_t L, int R, const double *tw,
                   size_t live, const double *zero) {
     size_t T = n / (size_t)R;
-    const double *ar[5], *ai[5];
-    double *or_[5], *oi[5];
+    const double *ar[8], *ai[8];
+    double *or_[8], *oi[8];
     for (size_t i0 = 0; i0 < T; i0 += L)
         for (size_t k = 0; k < L; k++) {
             size_t i = i0 + k, j = i0 * (size_t)R + k, nlive = 0;
@@ -225,6 +295,12 @@ static void stage(const double *xr, const double *xi, size_t sx, double *yr, dou
                     memcpy(or_[r], ar[0], B * sizeof *yr);
                     memcpy(oi[r], ai[0], B * sizeof *yi);
                 }
+            } else if (R == 8) {
+                bool half = nlive <= 4 && L == 1; /* rows i + 4T.. are zero-padding */
+                bfly8_core(B, ar[0], ai[0], ar[1], ai[1], ar[2], ai[2], ar[3], ai[3], ar[4], ai[4],
+                           ar[5], ai[5], ar[6], ai[6], ar[7], ai[7], or_[0], oi[0], or_[1],
+                           oi[1], or_[2], oi[2], or_[3], oi[3], or_[4], oi[4], or_[5], oi[5],
+                           or_[6], oi[6], or_[7], oi[7], w, half);
             } else if (R == 4 && nlive == 2 && L == 1) {
                 bfly4_half(B, ar[0], ai[0], ar[1], ai[1], or_[0], oi[0], or_[1], oi[1], or_[2],
                            oi[2], or_[3], oi[3]);

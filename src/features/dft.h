@@ -7,7 +7,7 @@
  * butterfly works on runs of adjacent columns, which the compiler turns
  * into vector instructions whatever the transform length. Lengths are
  * products of 2, 3 and 5 (qib__dft_good_size). The algorithm is Stockham's
- * self-sorting mixed-radix FFT (radix 4, 2, 3, 5), out of place between
+ * self-sorting mixed-radix FFT (radix 8, 4, 2, 3, 5), out of place between
  * the caller's array and a scratch buffer, on blocks of QIB_DFT_BLOCK
  * columns so that each block stays in cache across the passes. Only plain
  * additions and multiplications in a fixed order are used: results are the

@@ -92,6 +92,7 @@ extern const qib_family_def qib__family_ngldm; /* ngldm.c */
 
 /* PyRadiomics 3.1 definitions (src/pyradiomics/, one file per class). */
 extern const qib_family_def qib__family_pr_shape;      /* src/pyradiomics/shape.c */
+extern const qib_family_def qib__family_pr_shape2d;    /* src/pyradiomics/shape2d.c */
 extern const qib_family_def qib__family_pr_firstorder; /* src/pyradiomics/firstorder.c */
 extern const qib_family_def qib__family_pr_glcm;  /* src/pyradiomics/glcm.c */
 extern const qib_family_def qib__family_pr_gldm;  /* src/pyradiomics/gldm.c */

@@ -21,6 +21,7 @@ const qib_family_def *const qib__families[] = {
     &qib__family_ngldm,
     /* PyRadiomics 3.1 definitions (src/pyradiomics/), feature_definitions pyradiomics */
     &qib__family_pr_shape,
+    &qib__family_pr_shape2d, /* only when named: PyRadiomics enables it by name */
     &qib__family_pr_firstorder,
     &qib__family_pr_glcm,
     &qib__family_pr_gldm,

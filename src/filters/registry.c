@@ -109,21 +109,21 @@ static const qib_filter_param_info simoncelli_params[] = {
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const qib__filter_def filters[] = {
-    {{"mean", "Mean", "the average over an M-voxel window (IBSI code S60F)",
+    {{"mean", "Mean", "the average over an M-voxel window",
       "IBSI 2, 'Mean filter'", mean_params, N(mean_params)},
      qib__mean_check, qib__mean_support, qib__mean_apply},
     {{"log", "Laplacian of Gaussian",
-      "the Laplacian of a Gaussian of deviation sigma, truncated at R voxels (IBSI code L6PA)",
+      "the Laplacian of a Gaussian of deviation sigma, truncated at R voxels",
       "IBSI 2, 'Laplacian of Gaussian filter' and 'Riesz transform'", log_params, N(log_params)},
      qib__log_check, qib__log_support, qib__log_apply},
     {{"laws", "Laws kernels",
       "Laws' separable kernels, optionally rotation-pooled, optionally as an energy map "
-      "(IBSI code JTXT)",
+      "",
       "IBSI 2, 'Laws kernels'", laws_params, N(laws_params)},
      qib__laws_check, qib__laws_support, qib__laws_apply},
     {{"gabor", "Gabor",
       "the modulus of a 2D complex Gabor filter, optionally pooled over orientations and "
-      "planes (IBSI code Q88H)",
+      "planes",
       "IBSI 2, 'Gabor filter'", gabor_params, N(gabor_params)},
      qib__gabor_check, qib__gabor_support, qib__gabor_apply},
     {{"wavelet", "Separable wavelet",
@@ -133,7 +133,7 @@ static const qib__filter_def filters[] = {
      qib__wavelet_check, qib__wavelet_support, qib__wavelet_apply},
     {{"simoncelli", "Simoncelli wavelet",
       "a band of the isotropic non-separable Simoncelli wavelet, optionally Riesz-"
-      "transformed (IBSI code PRT7)",
+      "transformed",
       "IBSI 2, 'Non-separable wavelets' and 'Riesz transform'",
       simoncelli_params, N(simoncelli_params)},
      qib__simoncelli_check, qib__simoncelli_support, qib__simoncelli_apply},

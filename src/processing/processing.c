@@ -128,6 +128,31 @@ void qib__processed_free(qib_processed *p) {
     memset(p, 0, sizeof *p);
 }
 
+/* Values start .. start + n - 1 of frame 0 of v as doubles, as
+ * qib_volume_value gives them (one type dispatch per row, not per voxel). */
+static void gather_row(const qib_volume *v, size_t start, size_t n, double *out) {
+    const void *d = qib_volume_cdata(v);
+#define GATHER(T)                                                                           \
+    do {                                                                                    \
+        const T *p = (const T *)d + start;                                                  \
+        for (size_t i = 0; i < n; i++) out[i] = (double)p[i];                               \
+    } while (0)
+    switch (qib_volume_dtype(v)) {
+    case QIB_DT_U8: GATHER(uint8_t); return;
+    case QIB_DT_I8: GATHER(int8_t); return;
+    case QIB_DT_U16: GATHER(uint16_t); return;
+    case QIB_DT_I16: GATHER(int16_t); return;
+    case QIB_DT_U32: GATHER(uint32_t); return;
+    case QIB_DT_I32: GATHER(int32_t); return;
+    case QIB_DT_U64: GATHER(uint64_t); return;
+    case QIB_DT_I64: GATHER(int64_t); return;
+    case QIB_DT_F32: GATHER(float); return;
+    case QIB_DT_F64: GATHER(double); return;
+    }
+#undef GATHER
+    for (size_t i = 0; i < n; i++) out[i] = qib_volume_value(v, start + i);
+}
+
 qib_status qib__process(const qib_volume *image, const qib_mask *mask, const qib_box *roi_box,
                         const qib_proc_options *o, size_t pad, qib_processed *out,
                         qib_error *err) {
@@ -140,16 +165,20 @@ qib_status qib__process(const qib_volume *image, const qib_mask *mask, const qib
     qib_grid_sub(&plan.out_full, &plan.out_box, &r.grid);
     r.n = plan.out_box.size[0] * plan.out_box.size[1] * plan.out_box.size[2];
     size_t n_in = plan.in_box.size[0] * plan.in_box.size[1] * plan.in_box.size[2];
+    /* no axis resampled: the output box is the input box, and the values
+     * go straight into the result (interpolation would copy them as they are) */
+    bool same = plan.identity[0] && plan.identity[1] && plan.identity[2];
 
     qib_status st = QIB_OK;
-    double *in_img = malloc(n_in * sizeof *in_img);
-    double *in_mask = malloc(n_in * sizeof *in_mask);
-    double *out_mask = malloc(r.n * sizeof *out_mask);
+    double *in_img = same ? NULL : malloc(n_in * sizeof *in_img);
+    double *in_mask = same ? NULL : malloc(n_in * sizeof *in_mask);
+    double *out_mask = same ? NULL : malloc(r.n * sizeof *out_mask);
     r.image = malloc(r.n * sizeof *r.image);
     r.morph = malloc(r.n);
     r.int_mask = malloc(r.n);
     r.levels = malloc(r.n * sizeof *r.levels);
-    if (!in_img || !in_mask || !out_mask || !r.image || !r.morph || !r.int_mask || !r.levels) {
+    if ((!same && (!in_img || !in_mask || !out_mask)) || !r.image || !r.morph || !r.int_mask ||
+        !r.levels) {
         st = qib__nomem(err, NULL, "the processed region");
         goto done;
     }
@@ -157,24 +186,30 @@ qib_status qib__process(const qib_volume *image, const qib_mask *mask, const qib
      * NIfTI data) and the mask as 0/1 */
     const qib_grid *g = qib_volume_grid(image);
     const uint8_t *m = qib_mask_cdata(mask);
-    size_t q = 0;
+    double *dst = same ? r.image : in_img;
+    size_t q = 0, nx = plan.in_box.size[0];
     for (size_t k = 0; k < plan.in_box.size[2]; k++)
-        for (size_t j = 0; j < plan.in_box.size[1]; j++) {
+        for (size_t j = 0; j < plan.in_box.size[1]; j++, q += nx) {
             size_t row = ((plan.in_box.lo[2] + k) * g->dim[1] + plan.in_box.lo[1] + j) * g->dim[0] +
                          plan.in_box.lo[0];
-            for (size_t i = 0; i < plan.in_box.size[0]; i++, q++) {
-                double x = qib_volume_value(image, row + i);
-                in_img[q] = o->input_rounding ? round(x) : x;
-                in_mask[q] = m[row + i] ? 1.0 : 0.0;
-            }
+            gather_row(image, row, nx, dst + q);
+            if (o->input_rounding)
+                for (size_t i = 0; i < nx; i++) dst[q + i] = round(dst[q + i]);
+            if (same) /* the threshold of a 0/1 mask value */
+                for (size_t i = 0; i < nx; i++)
+                    r.morph[q + i] = (m[row + i] ? 1.0 : 0.0) >= o->mask_threshold - MASK_EPS;
+            else
+                for (size_t i = 0; i < nx; i++) in_mask[q + i] = m[row + i] ? 1.0 : 0.0;
         }
-    st = qib__interp_apply(&plan, in_img, o->image_interp, r.image, err);
-    if (st) goto done;
-    st = qib__interp_apply(&plan, in_mask, o->mask_interp, out_mask, err);
-    if (st) goto done;
+    if (!same) {
+        st = qib__interp_apply(&plan, in_img, o->image_interp, r.image, err);
+        if (st) goto done;
+        st = qib__interp_apply(&plan, in_mask, o->mask_interp, out_mask, err);
+        if (st) goto done;
+    }
     for (size_t i = 0; i < r.n; i++) {
         if (o->round_intensity) r.image[i] = rint(r.image[i]); /* half to even, as numpy */
-        r.morph[i] = out_mask[i] >= o->mask_threshold - MASK_EPS;
+        if (!same) r.morph[i] = out_mask[i] >= o->mask_threshold - MASK_EPS;
         r.n_morph += r.morph[i];
     }
     qib__resegment(r.image, r.morph, r.n, o, r.int_mask, &r.n_int);

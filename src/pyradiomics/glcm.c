@@ -319,16 +319,21 @@ GLCM_LIST(GET)
 
 /* Counts into cnt[q](i, j) every pair (region voxel of level index i,
  * region voxel of level index j at offset off[q]), q < na, in one pass over
- * the region (the box's padding keeps every neighbour inside). */
+ * the region's rows (the box's padding keeps every neighbour inside). */
 static void count_pairs(const qib_pr_box *b, size_t na, uint32_t *cnt, const ptrdiff_t *off) {
-    const size_t np = b->np, cells = np * np;
+    const size_t np = b->np, cells = np * np, nrow = b->n[1] * b->n[2];
     const int32_t *ix = b->index;
-    for (size_t m = 0; m < b->n_vox; m++) {
-        const int32_t *v = b->lev + b->pos[m];
-        uint32_t *row = cnt + (size_t)ix[*v] * np;
-        for (size_t q = 0; q < na; q++, row += cells) {
-            int32_t e = v[off[q]];
-            row[ix[e]] += e != 0; /* index[0] = 0: no branch on the data */
+    for (size_t r = 0; r < nrow; r++) {
+        const uint32_t lo = b->span[2 * r], hi = b->span[2 * r + 1];
+        const int32_t *row = b->lev + qib__pr_row_start(b, r);
+        for (uint32_t x = lo; x < hi; x++) {
+            const int32_t *v = row + x;
+            if (!*v) continue;
+            uint32_t *c = cnt + (size_t)ix[*v] * np;
+            for (size_t q = 0; q < na; q++, c += cells) {
+                int32_t e = v[off[q]];
+                c[ix[e]] += e != 0; /* index[0] = 0: no branch on the data */
+            }
         }
     }
 }

@@ -182,20 +182,23 @@ static qib_status line_shared(const qib_pr_box *b, const qib_pr_angle *a, bool *
     uint8_t *seen = calloc(b->n[0] * b->n[1] * b->n[2], 1);
     if (!seen) return qib__nomem(err, NULL, "GLRLM");
     *shared = false;
-    for (size_t m = 0; m < b->n_vox && !*shared; m++) {
-        size_t v = b->pos[m], c[3] = {v % b->dim[0], v / b->dim[0] % b->dim[1],
-                                      v / b->dim[0] / b->dim[1]};
-        size_t back = SIZE_MAX; /* steps back to the entry voxel */
-        for (int ax = 0; ax < 3; ax++) {
-            c[ax] -= b->pad;
-            size_t s = a->d[ax] > 0 ? c[ax] : a->d[ax] < 0 ? b->n[ax] - 1 - c[ax] : SIZE_MAX;
-            back = s < back ? s : back;
+    const size_t nrow = b->n[1] * b->n[2];
+    for (size_t r = 0; r < nrow && !*shared; r++) {
+        const int32_t *row = b->lev + qib__pr_row_start(b, r);
+        for (uint32_t x = b->span[2 * r]; x < b->span[2 * r + 1] && !*shared; x++) {
+            if (!row[x]) continue;
+            size_t c[3] = {x, r % b->n[1], r / b->n[1]};
+            size_t back = SIZE_MAX; /* steps back to the entry voxel */
+            for (int ax = 0; ax < 3; ax++) {
+                size_t s = a->d[ax] > 0 ? c[ax] : a->d[ax] < 0 ? b->n[ax] - 1 - c[ax] : SIZE_MAX;
+                back = s < back ? s : back;
+            }
+            for (int ax = 0; ax < 3; ax++)
+                c[ax] = (size_t)((ptrdiff_t)c[ax] - (ptrdiff_t)back * a->d[ax]);
+            size_t key = (c[2] * b->n[1] + c[1]) * b->n[0] + c[0];
+            *shared = seen[key];
+            seen[key] = 1;
         }
-        for (int ax = 0; ax < 3; ax++)
-            c[ax] = (size_t)((ptrdiff_t)c[ax] - (ptrdiff_t)back * a->d[ax]);
-        size_t key = (c[2] * b->n[1] + c[1]) * b->n[0] + c[0];
-        *shared = seen[key];
-        seen[key] = 1;
     }
     free(seen);
     return QIB_OK;
@@ -290,8 +293,11 @@ static qib_status glrlm_compute(const qib_pr_box *b, const qib_pr_opts *o, qib_t
     }
     for (size_t c = 0; c < m.np; c++) lv[c] = (double)b->value[c];
     m.lv = lv;
-    for (size_t k = 0; k < b->n_vox; k++)
-        base[b->pos[k]] = (uint32_t)b->index[b->lev[b->pos[k]]] * (uint32_t)m.nr;
+    for (size_t r = 0; r < b->n[1] * b->n[2]; r++) {
+        const size_t t = qib__pr_row_start(b, r);
+        for (uint32_t x = b->span[2 * r]; x < b->span[2 * r + 1]; x++)
+            base[t + x] = (uint32_t)b->index[b->lev[t + x]] * (uint32_t)m.nr;
+    }
     uint32_t all_longest = 0;
     const bool merged = o->weighting != QIB_PR_WEIGHT_NONE;
     qib_tex_mean mean;

@@ -230,81 +230,93 @@ static bool glszm_finish(glszm_mat *m, const qib_pr_box *b, const uint32_t *zc,
     return ok;
 }
 
-/* The root of label l in the equivalence table (tab[l] < 0 at a root,
- * minus the voxels of its zone), halving the path on the way. */
-static uint32_t root(int32_t *tab, uint32_t l) {
-    while (tab[l] >= 0) {
-        int32_t p = tab[l];
-        if (tab[p] >= 0) tab[l] = tab[p];
-        l = (uint32_t)p;
-    }
-    return l;
-}
-
-/* Zones in two passes (connected-component labelling with an equivalence
- * table): the first, in raster order over the region, gives each voxel the
- * label of the neighbours before it (one of each opposite pair of
- * PyRadiomics' distance-1 angles, the one pointing back) that have its
- * level, joining their labels when they differ, or a new label; the padding
- * (0) never matches. The second takes each root label once: one zone, of
- * the level of the voxel that opened it. lab is scratch over the padded
- * box, tab one entry per label. */
-static qib_status find_zones(const qib_pr_box *b, const ptrdiff_t *back, size_t na, uint32_t *zc,
-                             uint32_t *zs, size_t *nzones, qib_error *err) {
+/* Zones by connected-component labelling with an equivalence table, in one
+ * raster pass over the region's rows: each voxel takes the label of the
+ * neighbours before it (one of each opposite pair of PyRadiomics'
+ * distance-1 angles, the one pointing back) that have its level, joining
+ * their labels when they differ, or opens a new label; the padding (0)
+ * never matches. The neighbours before a voxel lie in its slice or the one
+ * before, so labels are kept for two slices only (a ring indexed by the
+ * slice's parity), which stays in cache. Each root label is then a zone:
+ * its size is in tab, its level was noted when it was opened. */
+static qib_status find_zones(const qib_pr_box *b, const qib_pr_angle *ang, size_t na,
+                             uint32_t *zc, uint32_t *zs, size_t *nzones, qib_error *err) {
     QIB_FAIL_IF(b->n_vox > INT32_MAX, err, QIB_ERR_LIMIT, NULL, -1, "GLSZM",
                 "%zu region voxels, at most %d", b->n_vox, INT32_MAX);
-    uint32_t *lab = malloc(b->nb * sizeof *lab);
+    const size_t plane = b->dim[0] * b->dim[1];
+    ptrdiff_t back[13], ring[2][13];
+    for (size_t q = 0; q < na; q++) {
+        int d[3]; /* the offset pointing back in raster order */
+        bool flip = qib__pr_offset(b, ang[q].d) > 0;
+        for (int ax = 0; ax < 3; ax++) d[ax] = flip ? -ang[q].d[ax] : ang[q].d[ax];
+        back[q] = qib__pr_offset(b, d);
+        /* in the ring, the slice before is the other half */
+        ring[1][q] = back[q];
+        ring[0][q] = back[q] + (d[2] ? 2 * (ptrdiff_t)plane : 0);
+    }
+    uint32_t *lab = malloc(2 * plane * sizeof *lab);
     int32_t *tab = malloc(b->n_vox * sizeof *tab);
-    uint8_t *seen = calloc(b->n_vox, 1);
-    if (!lab || !tab || !seen) {
+    uint32_t *lvl = malloc(b->n_vox * sizeof *lvl);
+    if (!lab || !tab || !lvl) {
         free(lab);
         free(tab);
-        free(seen);
+        free(lvl);
         return qib__nomem(err, NULL, "GLSZM");
     }
     const int32_t *lev = b->lev;
+    const size_t nrow = b->n[1] * b->n[2];
     uint32_t nlab = 0;
-    for (size_t k = 0; k < b->n_vox; k++) {
-        size_t v = b->pos[k];
-        int32_t c = lev[v];
-        uint32_t cur = UINT32_MAX, last = UINT32_MAX; /* last: a label known to be in cur */
-        for (size_t q = 0; q < na; q++) {
-            size_t u = (size_t)((ptrdiff_t)v + back[q]);
-            if (lev[u] != c || lab[u] == last) continue;
-            last = lab[u];
-            uint32_t r = root(tab, last);
-            if (cur == UINT32_MAX) {
-                cur = r;
-            } else if (r != cur) { /* the larger zone (more negative) stays root */
-                if (tab[r] < tab[cur]) {
-                    uint32_t t = r;
-                    r = cur;
-                    cur = t;
+    for (size_t r = 0; r < nrow; r++) {
+        const uint32_t lo = b->span[2 * r], hi = b->span[2 * r + 1];
+        if (lo == hi) continue;
+        const size_t t = qib__pr_row_start(b, r), zp = r / b->n[1] + b->pad, par = zp & 1;
+        const size_t rbase = par * plane + (t - zp * plane); /* ring index of the row */
+        const ptrdiff_t *rq = ring[par];
+        for (uint32_t x = lo; x < hi; x++) {
+            const int32_t c = lev[t + x];
+            if (!c) continue;
+            uint32_t *lv = lab + rbase + x;
+            uint32_t cur = UINT32_MAX, last = UINT32_MAX; /* last: a label known to be in cur */
+            for (size_t q = 0; q < na; q++) {
+                if (lev[(ptrdiff_t)(t + x) + back[q]] != c || lv[rq[q]] == last) continue;
+                last = lv[rq[q]];
+                uint32_t root = last;
+                while (tab[root] >= 0) { /* find, halving the path */
+                    int32_t p = tab[root];
+                    if (tab[p] >= 0) tab[root] = tab[p];
+                    root = (uint32_t)p;
                 }
-                tab[cur] += tab[r];
-                tab[r] = (int32_t)cur;
+                if (cur == UINT32_MAX) {
+                    cur = root;
+                } else if (root != cur) { /* the larger zone (more negative) stays root */
+                    if (tab[root] < tab[cur]) {
+                        uint32_t tmp = root;
+                        root = cur;
+                        cur = tmp;
+                    }
+                    tab[cur] += tab[root];
+                    tab[root] = (int32_t)cur;
+                }
             }
+            if (cur == UINT32_MAX) {
+                cur = nlab++;
+                tab[cur] = 0;
+                lvl[cur] = (uint32_t)b->index[c];
+            }
+            tab[cur]--;
+            *lv = cur;
         }
-        if (cur == UINT32_MAX) {
-            cur = nlab++;
-            tab[cur] = 0;
-        }
-        tab[cur]--;
-        lab[v] = cur;
     }
     size_t nz = 0;
-    for (size_t k = 0; k < b->n_vox; k++) {
-        size_t v = b->pos[k];
-        uint32_t r = lab[v];
-        if (tab[r] >= 0 || seen[r]) continue; /* not a root, or taken */
-        seen[r] = 1;
-        zc[nz] = (uint32_t)b->index[lev[v]];
-        zs[nz++] = (uint32_t)-tab[r];
-    }
+    for (uint32_t l = 0; l < nlab; l++)
+        if (tab[l] < 0) {
+            zc[nz] = lvl[l];
+            zs[nz++] = (uint32_t)-tab[l];
+        }
     *nzones = nz;
     free(lab);
     free(tab);
-    free(seen);
+    free(lvl);
     return QIB_OK;
 }
 
@@ -314,18 +326,13 @@ static qib_status glszm_compute(const qib_pr_box *b, const qib_pr_opts *o, qib_t
     qib_pr_angle *ang = NULL;
     size_t na = 0;
     QIB_FORWARD(qib__pr_angles(b, one, 1, o->force2d_axis, false, &ang, &na, err));
-    ptrdiff_t back[13];
-    for (size_t q = 0; q < na && q < 13; q++) {
-        ptrdiff_t d = qib__pr_offset(b, ang[q].d);
-        back[q] = d < 0 ? d : -d;
-    }
-    free(ang);
     glszm_mat m;
     memset(&m, 0, sizeof m);
     uint32_t *zc = malloc(b->n_vox * sizeof *zc), *zs = malloc(b->n_vox * sizeof *zs);
     size_t nz = 0;
-    qib_status st = zc && zs ? find_zones(b, back, na < 13 ? na : 13, zc, zs, &nz, err)
+    qib_status st = zc && zs ? find_zones(b, ang, na < 13 ? na : 13, zc, zs, &nz, err)
                              : qib__nomem(err, NULL, "GLSZM");
+    free(ang);
     if (st == QIB_OK && !glszm_finish(&m, b, zc, zs, nz)) st = qib__nomem(err, NULL, "GLSZM");
     if (st == QIB_OK && m.nz > 0)
         for (size_t f = 0; f < GLSZM_N; f++) out->v[f] = glszm_fns[f](&m);

@@ -26,37 +26,33 @@ qib_status qib__pr_box_make(const qib_roi *roi, size_t pad, qib_pr_box *b, const
     QIB_FAIL_IF(!ok || nb > SIZE_MAX / sizeof(size_t) || b->n[0] > UINT32_MAX, err, QIB_ERR_LIMIT,
                 NULL, -1, "distances", "%s: the padded region box is too large", what);
     b->nb = nb;
-    const size_t nx = b->n[0], ny = b->n[1], nrow = ny * b->n[2];
-    const size_t dx = b->dim[0], dy = b->dim[1];
+    const size_t nx = b->n[0], nrow = b->n[1] * b->n[2];
     b->lev = calloc(nb, sizeof *b->lev);
-    b->pos = malloc(roi->n * sizeof *b->pos); /* only the region's part is touched */
     b->span = calloc(2 * nrow, sizeof *b->span);
-    if (!b->lev || !b->pos || !b->span) {
+    if (!b->lev || !b->span) {
         qib__pr_box_free(b);
         return qib__nomem(err, NULL, what);
     }
-    /* copy each row into the padded box and list the region's voxels (a
-     * few runs per row: the branch is well predicted; rows outside the
-     * region are passed over) */
-    size_t m = 0;
+    /* copy each row into the padded box; its span runs from the first to
+     * the last region voxel, and within it the counts and the range of
+     * levels are loops the compiler vectorises */
+    size_t cnt = 0;
     int32_t top = 0, low = 0;
     for (size_t r = 0; r < nrow; r++) {
         const int32_t *row = roi->levels + r * nx;
-        size_t t = ((r / ny + pad) * dy + r % ny + pad) * dx + pad, first = m;
-        memcpy(b->lev + t, row, nx * sizeof *row);
-        uint32_t any = 0; /* a first look that the compiler vectorises */
+        memcpy(b->lev + qib__pr_row_start(b, r), row, nx * sizeof *row);
+        uint32_t any = 0;
         for (size_t i = 0; i < nx; i++) any |= (uint32_t)row[i];
         if (!any) continue;
-        for (size_t i = 0; i < nx; i++) {
-            int32_t l = row[i];
-            if (!l) continue;
-            b->pos[m++] = t + i;
-            top = l > top ? l : top;
-            low = l < low ? l : low;
-        }
-        if (m > first) {
-            b->span[2 * r] = (uint32_t)(b->pos[first] - t);
-            b->span[2 * r + 1] = (uint32_t)(b->pos[m - 1] - t + 1);
+        size_t lo = 0, hi = nx;
+        while (!row[lo]) lo++;
+        while (!row[hi - 1]) hi--;
+        b->span[2 * r] = (uint32_t)lo;
+        b->span[2 * r + 1] = (uint32_t)hi;
+        for (size_t i = lo; i < hi; i++) {
+            cnt += row[i] != 0;
+            top = row[i] > top ? row[i] : top;
+            low = row[i] < low ? row[i] : low;
         }
     }
     if (low < 0) {
@@ -64,16 +60,20 @@ qib_status qib__pr_box_make(const qib_roi *roi, size_t pad, qib_pr_box *b, const
         return qib__fail(err, QIB_ERR_NUMERIC, NULL, -1, "levels", "%s: grey level %d is negative",
                          what, (int)low);
     }
-    b->n_vox = m;
+    b->n_vox = cnt;
     b->ng = top;
-    if (!m) return QIB_OK; /* no region */
+    if (!cnt) return QIB_OK; /* no region */
     b->index = calloc((size_t)top + 1, sizeof *b->index);
     if (!b->index) {
         qib__pr_box_free(b);
         return qib__nomem(err, NULL, what);
     }
+    /* mark the levels present */
     int32_t *index = b->index;
-    for (size_t q = 0; q < m; q++) index[b->lev[b->pos[q]]] = 1;
+    for (size_t r = 0; r < nrow; r++) {
+        const int32_t *row = b->lev + qib__pr_row_start(b, r);
+        for (uint32_t i = b->span[2 * r]; i < b->span[2 * r + 1]; i++) index[row[i]] = 1;
+    }
     /* the levels present, numbered in ascending order */
     size_t np = 0;
     for (int32_t l = 1; l <= top; l++) np += index[l] != 0;
@@ -99,12 +99,10 @@ size_t qib__pr_row_start(const qib_pr_box *b, size_t r) {
 
 void qib__pr_box_free(qib_pr_box *b) {
     free(b->lev);
-    free(b->pos);
     free(b->span);
     free(b->value);
     free(b->index);
     b->lev = NULL;
-    b->pos = NULL;
     b->span = NULL;
     b->value = NULL;
     b->index = NULL;

@@ -45,7 +45,6 @@ typedef struct qib_pr_box {
     size_t dim[3];      /* padded size, n + 2 pad */
     size_t nb;          /* voxels of the padded box */
     int32_t *lev;       /* grey level per padded box voxel, 0 outside the region */
-    size_t *pos;        /* the region's voxels (padded box indices), raster order */
     uint32_t *span;     /* per row r = k n[1] + j: the region lies within columns
                            span[2r] .. span[2r+1]-1 (empty when equal) */
     size_t n_vox;       /* voxels in the region (PyRadiomics Np) */

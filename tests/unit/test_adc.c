@@ -550,6 +550,92 @@ static void test_dicom_series_errors(void **state) {
                      QIB_ERR_NOT_FOUND);
 }
 
+/* An enhanced MR image (one file, 4 frames of 2 x 2 pixels): slices at
+ * z = 0 and 4 mm, b = 0 and 800 from the per-frame MR Diffusion Sequence,
+ * positions per frame, orientation and pixel spacing shared. Frames are
+ * stored b-major in reverse slice order. S(800) = S(0) / 2 in every pixel:
+ * ADC = ln 2 / 800 mm^2/s = 0.866433975 x 10^-3. */
+static void test_dicom_enhanced(void **state) {
+    (void)state;
+    tu_dcm d;
+    tu_dcm_begin(&d, "1.2.840.10008.5.1.4.1.1.4.1");
+    tu_dcm_str(&d, 0x0020, 0x000E, "UI", "1.2.3.10");
+    tu_dcm_str(&d, 0x0020, 0x0013, "IS", "1");
+    tu_dcm_us(&d, 0x0028, 0x0002, 1);
+    tu_dcm_str(&d, 0x0028, 0x0004, "CS", "MONOCHROME2");
+    tu_dcm_str(&d, 0x0028, 0x0008, "IS", "4");
+    tu_dcm_us(&d, 0x0028, 0x0010, 2);
+    tu_dcm_us(&d, 0x0028, 0x0011, 2);
+    tu_dcm_us(&d, 0x0028, 0x0100, 16);
+    tu_dcm_us(&d, 0x0028, 0x0101, 16);
+    tu_dcm_us(&d, 0x0028, 0x0102, 15);
+    tu_dcm_us(&d, 0x0028, 0x0103, 0);
+    tu_dcm_seq(&d, 0x5200, 0x9229); /* shared: orientation, pixel measures */
+    tu_dcm_item(&d);
+    tu_dcm_seq(&d, 0x0020, 0x9116);
+    tu_dcm_item(&d);
+    tu_dcm_str(&d, 0x0020, 0x0037, "DS", "1\\0\\0\\0\\1\\0");
+    tu_dcm_item_end(&d);
+    tu_dcm_seq_end(&d);
+    tu_dcm_seq(&d, 0x0028, 0x9110);
+    tu_dcm_item(&d);
+    tu_dcm_str(&d, 0x0028, 0x0030, "DS", "2\\2");
+    tu_dcm_item_end(&d);
+    tu_dcm_seq_end(&d);
+    tu_dcm_item_end(&d);
+    tu_dcm_seq_end(&d);
+    const double fb[4] = {0, 0, 800, 800};
+    const char *fz[4] = {"0\\0\\4", "0\\0\\0", "0\\0\\4", "0\\0\\0"};
+    tu_dcm_seq(&d, 0x5200, 0x9230); /* per frame: b-value and position */
+    for (int f = 0; f < 4; f++) {
+        tu_dcm_item(&d);
+        tu_dcm_seq(&d, 0x0018, 0x9117);
+        tu_dcm_item(&d);
+        tu_dcm_el(&d, 0x0018, 0x9087, "FD", &fb[f], 8);
+        tu_dcm_item_end(&d);
+        tu_dcm_seq_end(&d);
+        tu_dcm_seq(&d, 0x0020, 0x9113);
+        tu_dcm_item(&d);
+        tu_dcm_str(&d, 0x0020, 0x0032, "DS", fz[f]);
+        tu_dcm_item_end(&d);
+        tu_dcm_seq_end(&d);
+        tu_dcm_item_end(&d);
+    }
+    tu_dcm_seq_end(&d);
+    /* frame f, pixel p: S0 = 1000 + 100 p on slice z = 0, + 1000 on z = 4 */
+    uint16_t px[16];
+    for (int f = 0; f < 4; f++)
+        for (int p = 0; p < 4; p++) {
+            double base = 1000 + 100 * p + (fz[f][4] == '4' ? 1000 : 0);
+            px[f * 4 + p] = (uint16_t)(fb[f] == 0 ? base : base / 2);
+        }
+    tu_dcm_el(&d, 0x7FE0, 0x0010, "OW", px, sizeof px);
+    char path[512];
+    tu_tmp("enhanced_dwi.dcm", path, sizeof path);
+    tu_write(path, d.p, d.n);
+    free(d.p);
+    qib_volume *dwi = NULL, *adc = NULL;
+    double *b = NULL;
+    size_t n = 0;
+    qib_error err;
+    qib_error_clear(&err);
+    TU_OK(qib_dwi_load_dicom(path, NULL, &dwi, &b, &n, NULL, &err), &err);
+    assert_int_equal(n, 2);
+    assert_true(b[0] == 0 && b[1] == 800);
+    const qib_grid *g = qib_volume_grid(dwi);
+    assert_true(g->dim[0] == 2 && g->dim[1] == 2 && g->dim[2] == 2);
+    assert_true(g->spacing[0] == 2 && fabs(g->spacing[2] - 4) < 1e-12 && g->origin[2] == 0);
+    assert_true(qib_volume_value(dwi, 4 + 3) == 2300); /* b = 0, z = 4, pixel 3 */
+    assert_true(qib_volume_value(dwi, 8 + 1) == 550);  /* b = 800, z = 0, pixel 1 */
+    TU_OK(qib_adc_fit(dwi, b, n, &adc, NULL, NULL, &err), &err);
+    for (size_t v = 0; v < 8; v++)
+        assert_true(fabs(qib_volume_value(adc, v) - log(2.0) / 800 * 1000) < 1e-6);
+    qib_volume_free(adc);
+    qib_volume_free(dwi);
+    free(b);
+    remove(path);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bvalue_lists),
@@ -563,6 +649,7 @@ int main(void) {
         cmocka_unit_test(test_dicom_bvalue_sources),
         cmocka_unit_test(test_dicom_series),
         cmocka_unit_test(test_dicom_series_errors),
+        cmocka_unit_test(test_dicom_enhanced),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* test_extract.c: the extraction pipeline and the feature registry. */
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "test_util.h"
