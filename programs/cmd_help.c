@@ -18,7 +18,7 @@ int cmd_help(int argc, char **argv) {
     printf("qib %s: quantitative imaging biomarkers from medical images\n\n", qib_version_string());
     printf("usage: qib COMMAND [ARGS]\n\ncommands:\n");
     for (size_t i = 0; i < cli_command_count; i++)
-        printf("  %-10s %s\n", cli_command_table[i].name, cli_command_table[i].summary);
+        printf("  %-15s %s\n", cli_command_table[i].name, cli_command_table[i].summary);
     printf("\nRun 'qib help COMMAND' for a command's options.\n");
     return CLI_EXIT_OK;
 }

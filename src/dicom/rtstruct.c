@@ -251,9 +251,13 @@ static qib_status fill_slice(const contour *cs, size_t nc, const double *ijk, co
     if (need < 1) need = 1;
     size_t nx = g->dim[0], ny = g->dim[1];
     uint8_t *slice = mask + nx * ny * (size_t)cs[0].k;
-    long j0 = (long)floor(ymin - 1), j1 = (long)ceil(ymax + 1);
-    if (j0 < 0) j0 = 0;
-    if (j1 > (long)ny - 1) j1 = (long)ny - 1;
+    /* rows to scan, clamped in floating point first: with no crossing edge
+     * ymin is +inf, and a contour far off the grid gives huge values, which
+     * must not be converted to an integer */
+    double lo = ne ? floor(ymin - 1) : 0, hi = ne ? ceil(ymax + 1) : -1;
+    lo = fmax(lo, 0.0);
+    hi = fmin(hi, (double)ny - 1);
+    long j0 = (long)lo, j1 = hi >= lo ? (long)hi : j0 - 1;
     for (long j = j0; ne && j <= j1; j++) {
         memset(cnt, 0, nx * sizeof *cnt);
         for (int s = 0; s < sub; s++) {

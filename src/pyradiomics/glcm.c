@@ -414,7 +414,8 @@ static void work_free(glcm_work *k) {
     free(k->off);
 }
 
-/* per-angle (or merged) matrices of `per` angles at a time */
+/* The scratch of one matrix's features, and each angle's weight and
+ * offset. */
 static bool work_alloc(glcm_work *k, const qib_pr_box *b, size_t na) {
     size_t np = b->np, cells = np * np;
     glcm_ang *m = &k->m;
@@ -433,8 +434,8 @@ static bool work_alloc(glcm_work *k, const qib_pr_box *b, size_t na) {
     k->c = calloc(cells, sizeof *k->c);
     k->w = malloc(na * sizeof *k->w);
     k->off = malloc(na * sizeof *k->off);
-    if (!k->lv || !m->p || !m->px || !m->py || !m->psum || !m->pdif || !m->work || !m->keep || !k->c ||
-        !k->w || !k->off)
+    if (!k->lv || !m->p || !m->px || !m->py || !m->psum || !m->pdif || !m->work || !m->keep ||
+        !k->c || !k->w || !k->off)
         return false;
     for (size_t c = 0; c < np; c++) k->lv[c] = (double)b->value[c];
     m->lv = k->lv;
@@ -504,20 +505,7 @@ done:
 
 static qib_status glcm_prepare(const qib_roi *roi, size_t agg, void **ctx, qib_error *err) {
     (void)agg;
-    qib_pr_opts o;
-    QIB_FORWARD(qib__pr_opts_read(roi->settings, &o, err));
-    qib_tex_values *out;
-    QIB_FORWARD(qib__pr_values_new(&out, "GLCM", err));
-    qib_pr_box b;
-    qib_status st = qib__pr_box_make(roi, qib__pr_max_distance(&o), &b, "GLCM", err);
-    if (st == QIB_OK && b.np) st = glcm_compute(&b, &o, out, err);
-    qib__pr_box_free(&b);
-    if (st != QIB_OK) {
-        free(out);
-        return st;
-    }
-    *ctx = out;
-    return QIB_OK;
+    return qib__pr_prepare(roi, "GLCM", true, glcm_compute, ctx, err);
 }
 
 #define DEF(fn, name, code, text)                                                              \

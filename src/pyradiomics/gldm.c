@@ -38,7 +38,9 @@ static double dn(const gldm_mat *m) { return qib__zn_sum_sq(m->rj, m->nj) / m->n
 
 /* Dependence non-uniformity normalised. PyRadiomics
  * gldm_DependenceNonUniformityNormalized; IBSI OKJI. sum_j p_d(j)^2 / N_z^2. */
-static double dnn(const gldm_mat *m) { return qib__zn_sum_sq(m->rj, m->nj) / (m->ns * m->ns); }
+static double dnn(const gldm_mat *m) {
+    return qib__zn_sum_sq(m->rj, m->nj) / (m->ns * m->ns);
+}
 
 /* Dependence variance. PyRadiomics gldm_DependenceVariance; IBSI DNX2.
  * sum_ij p(i,j) (j - mu)^2, mu = sum_ij p(i,j) j. */
@@ -169,20 +171,7 @@ done:
 
 static qib_status gldm_prepare(const qib_roi *roi, size_t agg, void **ctx, qib_error *err) {
     (void)agg;
-    qib_pr_opts o;
-    QIB_FORWARD(qib__pr_opts_read(roi->settings, &o, err));
-    qib_tex_values *out;
-    QIB_FORWARD(qib__pr_values_new(&out, "GLDM", err));
-    qib_pr_box b;
-    qib_status st = qib__pr_box_make(roi, qib__pr_max_distance(&o), &b, "GLDM", err);
-    if (st == QIB_OK && b.np) st = gldm_compute(&b, &o, out, err);
-    qib__pr_box_free(&b);
-    if (st != QIB_OK) {
-        free(out);
-        return st;
-    }
-    *ctx = out;
-    return QIB_OK;
+    return qib__pr_prepare(roi, "GLDM", true, gldm_compute, ctx, err);
 }
 
 #define DEF(fn, name, code, text)                                                              \

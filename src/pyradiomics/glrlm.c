@@ -69,7 +69,9 @@ static double gln(const glrlm_ang *m) { return sum_sq(m->pg, m->np) / m->ns; }
 
 /* Grey level non-uniformity normalised. PyRadiomics
  * glrlm_GrayLevelNonUniformityNormalized; IBSI OVBL. sum_i p_g(i)^2 / N_r^2. */
-static double glnn(const glrlm_ang *m) { return sum_sq(m->pg, m->np) / (m->ns * m->ns); }
+static double glnn(const glrlm_ang *m) {
+    return sum_sq(m->pg, m->np) / (m->ns * m->ns);
+}
 
 /* Grey level variance. PyRadiomics glrlm_GrayLevelVariance; IBSI 8CE5.
  * sum_i (p_g(i)/N_r) (i - mu)^2, mu = sum_i (p_g(i)/N_r) i. */
@@ -104,7 +106,8 @@ static double lglre(const glrlm_ang *m) { return emphasis(m, -2, 0); }
  * -sum_ij p(i,j) log2(p(i,j) + eps). */
 static double re(const glrlm_ang *m) {
     double h = 0;
-    for (size_t a = 0; a < m->np; a++) h += qib__pr_entropy(m->r + a * m->nr, m->nj, 1.0 / m->ns);
+    for (size_t a = 0; a < m->np; a++)
+        h += qib__pr_entropy(m->r + a * m->nr, m->nj, 1.0 / m->ns);
     return h;
 }
 
@@ -114,7 +117,9 @@ static double rln(const glrlm_ang *m) { return sum_sq(m->pr, m->nj) / m->ns; }
 
 /* Run length non-uniformity normalised. PyRadiomics
  * glrlm_RunLengthNonUniformityNormalized; IBSI IC23. sum_j p_r(j)^2 / N_r^2. */
-static double rlnn(const glrlm_ang *m) { return sum_sq(m->pr, m->nj) / (m->ns * m->ns); }
+static double rlnn(const glrlm_ang *m) {
+    return sum_sq(m->pr, m->nj) / (m->ns * m->ns);
+}
 
 /* Run percentage. PyRadiomics glrlm_RunPercentage; IBSI 9ZK5.
  * N_r / N_p, N_p = sum_j j p_r(j) (with weighting, the weighted count). */
@@ -213,20 +218,20 @@ static qib_status line_shared(const qib_pr_box *b, const qib_pr_angle *a, bool *
  * the other angles the voxel before lies on an earlier row, so a row's
  * lengths are independent of each other and the loop vectorises. Zero
  * voxels inside a span get lengths too (at most the span), but count
- * nothing (base is 0 there: row 0). base[v] is the first entry of the row
- * of v's level; len is scratch over the padded box, zeroed by the caller. */
-static void count_runs(const qib_pr_box *b, const qib_pr_angle *a, uint32_t *cnt,
-                       const uint32_t *base, uint32_t *len) {
+ * nothing (index[0] = 0: row 0, with a zero increment). len is scratch over
+ * the padded box, zeroed by the caller. */
+static void count_runs(const qib_pr_box *b, const qib_pr_angle *a, uint32_t *cnt, size_t nr,
+                       uint32_t *len) {
     ptrdiff_t off = qib__pr_offset(b, a->d);
     if (off < 0) off = -off; /* the same runs, walked the other way */
     const bool along_i = a->d[1] == 0 && a->d[2] == 0;
+    const int32_t *ix = b->index;
     const size_t nrow = b->n[1] * b->n[2];
     for (size_t r = 0; r < nrow; r++) {
         const uint32_t lo = b->span[2 * r], n = b->span[2 * r + 1] - lo;
         if (!n) continue;
         const size_t t0 = qib__pr_row_start(b, r) + lo;
         const int32_t *cur = b->lev + t0;
-        const uint32_t *bs = base + t0;
         uint32_t *l = len + t0;
         if (along_i) {
             uint32_t run = 0;
@@ -243,7 +248,7 @@ static void count_runs(const qib_pr_box *b, const qib_pr_angle *a, uint32_t *cnt
                 l[x] = (lp[x] & (0u - (uint32_t)(prev[x] == cur[x]))) + 1;
         }
         for (uint32_t x = 0; x < n; x++)
-            cnt[bs[x] + l[x] - 1] += (cur[x] != 0) & (cur[x + off] != cur[x]);
+            cnt[(size_t)ix[cur[x]] * nr + l[x] - 1] += (cur[x] != 0) & (cur[x + off] != cur[x]);
     }
 }
 
@@ -285,19 +290,13 @@ static qib_status glrlm_compute(const qib_pr_box *b, const qib_pr_opts *o, qib_t
     m.pr = malloc(m.nr * sizeof *m.pr);
     uint32_t *cnt = malloc(cells * sizeof *cnt);
     uint32_t *len = calloc(b->nb, sizeof *len);
-    uint32_t *base = calloc(b->nb, sizeof *base);
     qib_status st = QIB_OK;
-    if (!lv || !m.r || !m.pg || !m.pr || !cnt || !len || !base || cells > UINT32_MAX) {
+    if (!lv || !m.r || !m.pg || !m.pr || !cnt || !len) {
         st = qib__nomem(err, NULL, "GLRLM");
         goto done;
     }
     for (size_t c = 0; c < m.np; c++) lv[c] = (double)b->value[c];
     m.lv = lv;
-    for (size_t r = 0; r < b->n[1] * b->n[2]; r++) {
-        const size_t t = qib__pr_row_start(b, r);
-        for (uint32_t x = b->span[2 * r]; x < b->span[2 * r + 1]; x++)
-            base[t + x] = (uint32_t)b->index[b->lev[t + x]] * (uint32_t)m.nr;
-    }
     uint32_t all_longest = 0;
     const bool merged = o->weighting != QIB_PR_WEIGHT_NONE;
     qib_tex_mean mean;
@@ -305,7 +304,7 @@ static qib_status glrlm_compute(const qib_pr_box *b, const qib_pr_opts *o, qib_t
     double v[QIB_TEX_MAX_FEATURES];
     for (size_t q = 0; q < na; q++) {
         memset(cnt, 0, cells * sizeof *cnt);
-        count_runs(b, &ang[q], cnt, base, len);
+        count_runs(b, &ang[q], cnt, m.nr, len);
         uint32_t longest = 0; /* the longest run counted */
         for (size_t c = 0; c < m.np; c++)
             for (size_t j = m.nr; j > longest; j--)
@@ -338,27 +337,13 @@ done:
     free(m.pr);
     free(cnt);
     free(len);
-    free(base);
     free(ang);
     return st;
 }
 
 static qib_status glrlm_prepare(const qib_roi *roi, size_t agg, void **ctx, qib_error *err) {
     (void)agg;
-    qib_pr_opts o;
-    QIB_FORWARD(qib__pr_opts_read(roi->settings, &o, err));
-    qib_tex_values *out;
-    QIB_FORWARD(qib__pr_values_new(&out, "GLRLM", err));
-    qib_pr_box b;
-    qib_status st = qib__pr_box_make(roi, 1, &b, "GLRLM", err);
-    if (st == QIB_OK && b.np) st = glrlm_compute(&b, &o, out, err);
-    qib__pr_box_free(&b);
-    if (st != QIB_OK) {
-        free(out);
-        return st;
-    }
-    *ctx = out;
-    return QIB_OK;
+    return qib__pr_prepare(roi, "GLRLM", false, glrlm_compute, ctx, err);
 }
 
 #define DEF(fn, name, code, text)                                                              \

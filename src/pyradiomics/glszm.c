@@ -8,8 +8,9 @@
  * both directions: 26-connected in 3D, 8-connected within the planes of
  * the force2D dimension (zones never cross planes; all planes give one
  * matrix). P(i, j) counts the zones of level i and size j. This is IBSI's
- * 3D (KOBO) matrix, and for force2D dimension 0 its 2.5D (62GR) one; the
- * zones come from zones.c. The setting distances does not apply.
+ * 3D (KOBO) matrix, and for force2D dimension 0 its 2.5D (62GR) one. The
+ * setting distances does not apply. (zones.c finds the same zones by
+ * flood fill; the labelling below is faster on large regions.)
  *
  * Symbols (glszm.py): i the grey level (bin index, not renumbered), j the
  * zone size; N_z = sum_ij P(i,j) the number of zones; N_p the region's
@@ -49,8 +50,9 @@ static double emphasis(const glszm_mat *m, int gi, int gj) {
     for (size_t k = 0; k < m->ncell; k++) {
         double i2 = (double)m->value[m->cell[k].c] * m->value[m->cell[k].c];
         double j2 = (double)m->cell[k].size * m->cell[k].size;
-        double w = (gi > 0 ? i2 : gi < 0 ? 1.0 / i2 : 1.0) * (gj > 0 ? j2 : gj < 0 ? 1.0 / j2 : 1.0);
-        x += m->cell[k].count * w;
+        double wi = gi > 0 ? i2 : gi < 0 ? 1.0 / i2 : 1.0;
+        double wj = gj > 0 ? j2 : gj < 0 ? 1.0 / j2 : 1.0;
+        x += m->cell[k].count * wi * wj;
     }
     return x / m->nz;
 }
@@ -63,7 +65,9 @@ static double gln(const glszm_mat *m) { return qib__zn_sum_sq(m->pg, m->np) / m-
 
 /* Grey level non-uniformity normalised. PyRadiomics
  * glszm_GrayLevelNonUniformityNormalized; IBSI Y1RO. sum_i p_g(i)^2 / N_z^2. */
-static double glnn(const glszm_mat *m) { return qib__zn_sum_sq(m->pg, m->np) / (m->nz * m->nz); }
+static double glnn(const glszm_mat *m) {
+    return qib__zn_sum_sq(m->pg, m->np) / (m->nz * m->nz);
+}
 
 /* Grey level variance. PyRadiomics glszm_GrayLevelVariance; IBSI BYLV.
  * sum_i (p_g(i)/N_z) (i - mu)^2, mu = sum_i (p_g(i)/N_z) i. */
@@ -276,9 +280,13 @@ static qib_status find_zones(const qib_pr_box *b, const qib_pr_angle *ang, size_
             const int32_t c = lev[t + x];
             if (!c) continue;
             uint32_t *lv = lab + rbase + x;
+            const int32_t *v = lev + t + x;
+            uint32_t same = 0; /* the neighbours of equal level, found without branches */
+            for (size_t q = 0; q < na; q++) same |= (uint32_t)(v[back[q]] == c) << q;
             uint32_t cur = UINT32_MAX, last = UINT32_MAX; /* last: a label known to be in cur */
-            for (size_t q = 0; q < na; q++) {
-                if (lev[(ptrdiff_t)(t + x) + back[q]] != c || lv[rq[q]] == last) continue;
+            for (; same; same &= same - 1) {
+                size_t q = (size_t)__builtin_ctz(same);
+                if (lv[rq[q]] == last) continue;
                 last = lv[rq[q]];
                 uint32_t root = last;
                 while (tab[root] >= 0) { /* find, halving the path */
@@ -346,20 +354,7 @@ static qib_status glszm_compute(const qib_pr_box *b, const qib_pr_opts *o, qib_t
 
 static qib_status glszm_prepare(const qib_roi *roi, size_t agg, void **ctx, qib_error *err) {
     (void)agg;
-    qib_pr_opts o;
-    QIB_FORWARD(qib__pr_opts_read(roi->settings, &o, err));
-    qib_tex_values *out;
-    QIB_FORWARD(qib__pr_values_new(&out, "GLSZM", err));
-    qib_pr_box b;
-    qib_status st = qib__pr_box_make(roi, 1, &b, "GLSZM", err);
-    if (st == QIB_OK && b.np) st = glszm_compute(&b, &o, out, err);
-    qib__pr_box_free(&b);
-    if (st != QIB_OK) {
-        free(out);
-        return st;
-    }
-    *ctx = out;
-    return QIB_OK;
+    return qib__pr_prepare(roi, "GLSZM", false, glszm_compute, ctx, err);
 }
 
 #define DEF(fn, name, code, text)                                                              \

@@ -150,20 +150,7 @@ static qib_status ngtdm_compute(const qib_pr_box *b, const qib_pr_opts *o, qib_t
 
 static qib_status ngtdm_prepare(const qib_roi *roi, size_t agg, void **ctx, qib_error *err) {
     (void)agg;
-    qib_pr_opts o;
-    QIB_FORWARD(qib__pr_opts_read(roi->settings, &o, err));
-    qib_tex_values *out;
-    QIB_FORWARD(qib__pr_values_new(&out, "NGTDM", err));
-    qib_pr_box b;
-    qib_status st = qib__pr_box_make(roi, qib__pr_max_distance(&o), &b, "NGTDM", err);
-    if (st == QIB_OK && b.np) st = ngtdm_compute(&b, &o, out, err);
-    qib__pr_box_free(&b);
-    if (st != QIB_OK) {
-        free(out);
-        return st;
-    }
-    *ctx = out;
-    return QIB_OK;
+    return qib__pr_prepare(roi, "NGTDM", true, ngtdm_compute, ctx, err);
 }
 
 #define DEF(fn, name, text)                                                                    \

@@ -158,8 +158,8 @@ qib_status qib__pr_opts_read(const qib_settings *s, qib_pr_opts *o, qib_error *e
     QIB_FORWARD(parse_distances(setting_string(s, "distances", "1"), o, err));
     o->force2d_axis = -1;
     if (setting_bool(s, "force2d", false)) {
-        int64_t dim = qib_setting_find("force2d_dimension") ? qib_settings_int(s, "force2d_dimension")
-                                                            : 0;
+        int64_t dim = 0;
+        if (qib_setting_find("force2d_dimension")) dim = qib_settings_int(s, "force2d_dimension");
         QIB_FAIL_IF(dim < 0 || dim > 2, err, QIB_ERR_ARG, NULL, -1, "force2d_dimension",
                     "%lld, expected 0, 1 or 2", (long long)dim);
         o->force2d_axis = 2 - (int)dim; /* PyRadiomics counts axes z, y, x */
@@ -304,13 +304,6 @@ qib_status qib__pr_neighbours(const qib_pr_box *b, const qib_pr_angle *a, size_t
     return QIB_OK;
 }
 
-size_t qib__pr_max_distance(const qib_pr_opts *o) {
-    int m = 1;
-    for (size_t k = 0; k < o->ndist; k++)
-        if (o->dist[k] > m) m = o->dist[k];
-    return (size_t)m;
-}
-
 /* ---- numerics ---- */
 
 double qib__pr_entropy(const double *x, size_t n, double scale) {
@@ -412,10 +405,24 @@ double qib__pr_eig_second(double *a, size_t n) {
     return 0.5 * (lo + hi);
 }
 
-qib_status qib__pr_values_new(qib_tex_values **out, const char *what, qib_error *err) {
-    qib_tex_values *v = malloc(sizeof *v);
-    if (!v) return qib__nomem(err, NULL, what);
-    for (size_t k = 0; k < QIB_TEX_MAX_FEATURES; k++) v->v[k] = NAN;
-    *out = v;
+qib_status qib__pr_prepare(const qib_roi *roi, const char *what, bool uses_distances,
+                           qib_pr_compute_fn compute, void **ctx, qib_error *err) {
+    qib_pr_opts o;
+    QIB_FORWARD(qib__pr_opts_read(roi->settings, &o, err));
+    size_t pad = 1;
+    for (size_t k = 0; uses_distances && k < o.ndist; k++)
+        if ((size_t)o.dist[k] > pad) pad = (size_t)o.dist[k];
+    qib_tex_values *out = malloc(sizeof *out);
+    if (!out) return qib__nomem(err, NULL, what);
+    for (size_t k = 0; k < QIB_TEX_MAX_FEATURES; k++) out->v[k] = NAN;
+    qib_pr_box b;
+    qib_status st = qib__pr_box_make(roi, pad, &b, what, err);
+    if (st == QIB_OK && b.np) st = compute(&b, &o, out, err);
+    qib__pr_box_free(&b);
+    if (st != QIB_OK) {
+        free(out);
+        return st;
+    }
+    *ctx = out;
     return QIB_OK;
 }

@@ -3,12 +3,12 @@
  * (glcm.c, gldm.c, glrlm.c, glszm.c, ngtdm.c in this folder; private).
  *
  * PyRadiomics works on the region's bounding box (its C matrices in
- * radiomics/src/cmatrices.c), so each class first copies the region into a
- * box: the grey level index of every region voxel, -1 elsewhere. Grey
- * levels are PyRadiomics' bin indices; only the levels present get a row
- * of a matrix (PyRadiomics deletes empty levels), but the formulas use the
- * level values themselves (its ivector = grayLevels), and N_g is the
- * highest level present (base.py, _applyBinning: Ng = max(grayLevels)).
+ * radiomics/src/cmatrices.c); each class here copies the region's grid
+ * into a padded box (qib_pr_box) and works on it. Grey levels are
+ * PyRadiomics' bin indices; only the levels present get a row of a matrix
+ * (PyRadiomics deletes empty levels), but the formulas use the level
+ * values themselves (its ivector = grayLevels), and N_g is the highest
+ * level present (base.py, _applyBinning: Ng = max(grayLevels)).
  *
  * Neighbours are PyRadiomics' "angles" (cmatrices.c, build_angles): every
  * offset (dk, dj, di) whose largest component (infinity norm) is one of
@@ -110,11 +110,12 @@ qib_status qib__pr_neighbours(const qib_pr_box *b, const qib_pr_angle *a, size_t
                               double alpha, bool want_sum, qib_pr_voxel_fn fn, void *user,
                               qib_error *err);
 
-/* -x log2(x + eps) summed over x[0..n-1] (PyRadiomics' entropies). */
+/* -sum_k p_k log2(p_k + eps), p_k = scale x[k] (PyRadiomics' entropies;
+ * p_k = 0 adds nothing). */
 double qib__pr_entropy(const double *x, size_t n, double scale);
 
 /* -sum_ij p_ij log2(p_ij + eps), p_ij = m_ij / N_s, over a level x count
- * matrix (GLSZM, GLDM). */
+ * matrix (GLDM). */
 double qib__pr_zn_entropy(const qib_zn_mat *m);
 
 /* The second largest eigenvalue of the symmetric n x n matrix a (row-major,
@@ -122,10 +123,16 @@ double qib__pr_zn_entropy(const qib_zn_mat *m);
  * Sturm counts. */
 double qib__pr_eig_second(double *a, size_t n);
 
-/* The largest distance in o (the padding a box needs for it). */
-size_t qib__pr_max_distance(const qib_pr_opts *o);
+/* The features of one class, from the region's box, into out (every value
+ * NaN on entry). */
+typedef qib_status (*qib_pr_compute_fn)(const qib_pr_box *b, const qib_pr_opts *o,
+                                        qib_tex_values *out, qib_error *err);
 
-/* prepare helpers: a values context, every value NaN. */
-qib_status qib__pr_values_new(qib_tex_values **out, const char *what, qib_error *err);
+/* The prepare step of a class: reads the settings, makes the box (padded
+ * for the setting distances when the class uses them, else by 1) and, when
+ * the region is not empty, computes the features into a qib_tex_values
+ * context (released with qib__tex_release). */
+qib_status qib__pr_prepare(const qib_roi *roi, const char *what, bool uses_distances,
+                           qib_pr_compute_fn compute, void **ctx, qib_error *err);
 
 #endif
