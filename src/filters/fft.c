@@ -56,9 +56,13 @@ static void fill_padded(const qib__img *img, const size_t pad[3], const size_t N
  *     Hh(q) = (H(w(q)) + conj(H(w(-q)))) / 2,  -q = (N - q) mod N per axis,
  * which makes the real inverse transform equal the real part of the full
  * complex inverse transform of X H (X is Hermitian: the image is real). On
- * the DFT grid a real kernel's H is Hermitian already and Hh = H. */
-static void multiply(fftw_complex *c, const size_t N[3], int dims, const double *const w[3],
-                     const double *const wn[3], qib__transfer_fn h, const void *ctx) {
+ * the DFT grid w(-q) = -w(q) exactly, and the transfer functions used there
+ * (those of real kernels) give H(-w) = conj(H(w)) exactly, so Hh = H except
+ * at the bins that are their own mirror, where Hh = Re H: one evaluation
+ * per bin instead of two. */
+static void multiply(fftw_complex *c, const size_t N[3], int dims, qib__fgrid grid,
+                     const double *const w[3], const double *const wn[3], qib__transfer_fn h,
+                     const void *ctx) {
     size_t h0 = N[0] / 2 + 1;
     for (size_t z = 0; z < N[2]; z++)
         for (size_t y = 0; y < N[1]; y++)
@@ -70,8 +74,16 @@ static void multiply(fftw_complex *c, const size_t N[3], int dims, const double 
                 if (dims == 2) qm[2] = z;
                 double a[2], b[2];
                 h(wp, qp, ctx, a);
-                h(wm, qm, ctx, b);
-                double hr = 0.5 * (a[0] + b[0]), hi = 0.5 * (a[1] - b[1]);
+                double hr, hi;
+                if (grid == QIB__GRID_DFT) {
+                    int self = qp[0] == qm[0] && qp[1] == qm[1] && qp[2] == qm[2];
+                    hr = a[0];
+                    hi = self ? 0.0 : a[1];
+                } else {
+                    h(wm, qm, ctx, b);
+                    hr = 0.5 * (a[0] + b[0]);
+                    hi = 0.5 * (a[1] - b[1]);
+                }
                 double *v = c[x + h0 * (y + N[1] * z)];
                 double re = v[0] * hr - v[1] * hi, im = v[0] * hi + v[1] * hr;
                 v[0] = re;
@@ -145,7 +157,7 @@ qib_status qib__fft_filter(qib__img *img, int dims, const size_t margin[3], qib_
         st = qib__fail(err, QIB_ERR_NOMEM, NULL, -1, "fft", "FFTW could not plan a transform");
     } else {
         fftw_execute(fwd);
-        multiply(c, N, dims, w, wn, h, ctx);
+        multiply(c, N, dims, grid, w, wn, h, ctx);
         fftw_execute(inv);
         double scale = 1.0 / (double)(dims == 3 ? total : N[0] * N[1]);
         for (size_t z = 0; z < img->n[2]; z++)

@@ -94,12 +94,6 @@ qib_status qib__conv_separable(qib__img *img, const qib__kernel1d k[3], qib__bc 
  * reference the separable passes are checked against. */
 qib_status qib__conv_direct(const qib__img *in, const double *kern, const size_t kn[3],
                             const size_t kc[3], qib__bc bc, qib__img *out, qib_error *err);
-/* Half-width of a 1D kernel: how far it reaches on either side. */
-static inline size_t qib__kernel_reach(qib__kernel1d k) {
-    if (k.len == 0) return 0;
-    size_t right = k.len - 1 - k.centre;
-    return k.centre > right ? k.centre : right;
-}
 /* The block of an image of n voxels that the box variant filters for a box
  * (lo, size) with `margin` voxels of support: the box grown by the margin
  * and clipped to the image, or the whole axis when the boundary condition
@@ -214,6 +208,8 @@ qib_status qib__simoncelli_apply(const qib_filter_spec *s, qib__img *img, qib_er
 typedef struct qib__riesz {
     int dims;     /* 2 or 3 */
     int order[3]; /* l_i, l_j, l_k */
+    int total;    /* L = l_i + l_j + l_k */
+    double norm;  /* sqrt(L! / (l_i! l_j! l_k!)) */
 } qib__riesz;
 /* Parses an order written as one digit per axis ("100", "020"); 0 when the
  * text is "none". Fails naming `param` when the text is not dims digits. */

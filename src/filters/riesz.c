@@ -18,6 +18,18 @@
 
 #include "filter.h"
 
+/* sqrt(L! / prod l_a!) of the transfer function above. */
+static double riesz_norm(const qib__riesz *r) {
+    double num = 1.0, den = 1.0;
+    int L = 0;
+    for (int a = 0; a < r->dims; a++) {
+        for (int i = 2; i <= r->order[a]; i++) den *= i;
+        L += r->order[a];
+    }
+    for (int i = 2; i <= L; i++) num *= i;
+    return sqrt(num / den);
+}
+
 qib_status qib__riesz_parse(const qib_filter_spec *s, const char *param, int dims,
                             qib__riesz *out, int *present, qib_error *err) {
     const char *t = qib__spec_text(s, param);
@@ -39,20 +51,10 @@ qib_status qib__riesz_parse(const qib_filter_spec *s, const char *param, int dim
     }
     if (total == 0)
         return qib__spec_fail(s, param, err, "order %s is the identity; use none", t);
+    out->total = total;
+    out->norm = riesz_norm(out);
     *present = 1;
     return QIB_OK;
-}
-
-/* sqrt(L! / prod l_a!) of the transfer function above. */
-static double riesz_norm(const qib__riesz *r) {
-    double num = 1.0, den = 1.0;
-    int L = 0;
-    for (int a = 0; a < r->dims; a++) {
-        for (int i = 2; i <= r->order[a]; i++) den *= i;
-        L += r->order[a];
-    }
-    for (int i = 2; i <= L; i++) num *= i;
-    return sqrt(num / den);
 }
 
 void qib__riesz_apply_at(const qib__riesz *r, const double w[3], double h[2]) {
@@ -67,7 +69,7 @@ void qib__riesz_apply_at(const qib__riesz *r, const double w[3], double h[2]) {
         h[0] = h[1] = 0.0;
         return;
     }
-    double mag = riesz_norm(r) * prod / pow(sqrt(norm2), L);
+    double mag = r->norm * prod / pow(sqrt(norm2), L);
     /* (-j)^L = 1, -j, -1, j for L mod 4 = 0, 1, 2, 3 */
     double re = 0, im = 0;
     switch (L % 4) {
