@@ -25,8 +25,11 @@
  *           with fixed bin width 25, 3D aggregations)
  *   all   = every family.
  * The target is compared with the group's full time (baseline included),
- * the conservative reading. Peak RSS (getrusage ru_maxrss) covers the
- * loading and every run of the process.
+ * the conservative reading. Beside the wall time, `cpu s` is the median
+ * CPU time of the same runs (CLOCK_PROCESS_CPUTIME_ID): on a machine shared
+ * with other work the wall time also counts the waits for a core, the CPU
+ * time does not. Peak RSS (getrusage ru_maxrss) covers the loading and
+ * every run of the process.
  * Timing is never a pass/fail criterion; see bench/README.md. */
 #include <math.h>
 #include <stdio.h>
@@ -42,6 +45,12 @@
 static double now_s(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double cpu_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -80,11 +89,13 @@ typedef struct row {
     size_t n_features;  /* results of the run, minus the baseline's */
     double *t;          /* per round wall time */
     double *net;        /* per round time - baseline time */
+    double *cpu;        /* per round CPU time */
 } row;
 
-/* One timed qib_extract; <0 on failure. *n gets the number of results. */
+/* One timed qib_extract; <0 on failure. *n gets the number of results,
+ * *cpu the CPU time it took. */
 static double run_once(const qib_volume *img, const qib_volume *lab, qib_settings *s,
-                       const char *families, size_t *n) {
+                       const char *families, size_t *n, double *cpu) {
     qib_error err;
     memset(&err, 0, sizeof err);
     qib_status st = qib_settings_set(s, "families", families, &err);
@@ -93,9 +104,10 @@ static double run_once(const qib_volume *img, const qib_volume *lab, qib_setting
         return -1;
     }
     qib_results *res = NULL;
-    double t0 = now_s();
+    double c0 = cpu_s(), t0 = now_s();
     st = qib_extract(img, lab, s, &res, &err);
     double t = now_s() - t0;
+    *cpu = cpu_s() - c0;
     if (st) {
         report(families, &err, st);
         return -1;
@@ -212,22 +224,24 @@ int main(int argc, char **argv) {
     for (int r = 0; r < nrows; r++) {
         rows[r].t = calloc((size_t)repeat, sizeof(double));
         rows[r].net = calloc((size_t)repeat, sizeof(double));
-        if (!rows[r].t || !rows[r].net) return 1;
+        rows[r].cpu = calloc((size_t)repeat, sizeof(double));
+        if (!rows[r].t || !rows[r].net || !rows[r].cpu) return 1;
     }
 
     /* One warm-up round (page faults of first allocations, caches), untimed. */
     size_t n = 0;
+    double cpu = 0;
     for (int r = 0; r < nrows; r++)
-        if (run_once(img, lab, s, rows[r].families, &n) < 0) return 1;
+        if (run_once(img, lab, s, rows[r].families, &n, &cpu) < 0) return 1;
 
     size_t n_base = 0;
     for (int k = 0; k < repeat; k++) {
-        double base = run_once(img, lab, s, rows[0].families, &n_base);
+        double base = run_once(img, lab, s, rows[0].families, &n_base, &rows[0].cpu[k]);
         if (base < 0) return 1;
         rows[0].t[k] = base;
         rows[0].n_features = n_base;
         for (int r = 1; r < nrows; r++) {
-            double t = run_once(img, lab, s, rows[r].families, &n);
+            double t = run_once(img, lab, s, rows[r].families, &n, &rows[r].cpu[k]);
             if (t < 0) return 1;
             rows[r].t[k] = t;
             rows[r].net[k] = t - base;
@@ -240,23 +254,26 @@ int main(int argc, char **argv) {
     const qib_grid *g = qib_volume_grid(img);
     printf("case %s (%zu x %zu x %zu), settings: %s; load %.3f s; median of %d rounds\n", name,
            (size_t)g->dim[0], (size_t)g->dim[1], (size_t)g->dim[2], settings_text, load_s, repeat);
-    printf("  %-12s %9s %10s %10s  %s\n", "family", "features", "time s", "net s", "target");
+    printf("  %-12s %9s %10s %10s %10s  %s\n", "family", "features", "time s", "cpu s", "net s",
+           "target");
     double sum_net = 0;
     for (int r = 0; r < nrows; r++) {
-        if (r == first_group) printf("  %-12s %9s %10s %10s\n", "----", "", "", "");
-        double t = median(rows[r].t, repeat);
+        if (r == first_group) printf("  %-12s %9s %10s %10s %10s\n", "----", "", "", "", "");
+        double t = median(rows[r].t, repeat), tc = median(rows[r].cpu, repeat);
         double net = r ? median(rows[r].net, repeat) : NAN;
         if (r > 0 && r < first_group) sum_net += net;
         char tgt[64] = "";
         if (rows[r].target > 0)
-            snprintf(tgt, sizeof tgt, "< %.2f s: %s", rows[r].target,
-                     t < rows[r].target ? "met" : "NOT met");
+            snprintf(tgt, sizeof tgt, "< %.2f s: %s%s", rows[r].target,
+                     t < rows[r].target ? "met" : "NOT met",
+                     t >= rows[r].target && tc < rows[r].target ? " (met in CPU time)" : "");
         size_t nf = r ? rows[r].n_features : rows[0].n_features;
         if (r)
-            printf("  %-12s %9zu %10.4f %10.4f  %s\n", rows[r].name, nf, t, net, tgt);
+            printf("  %-12s %9zu %10.4f %10.4f %10.4f  %s\n", rows[r].name, nf, t, tc, net, tgt);
         else
-            printf("  %-12s %9zu %10.4f %10s  (baseline: crop, processing, discretisation)\n",
-                   rows[r].name, nf, t, "-");
+            printf("  %-12s %9zu %10.4f %10.4f %10s  (baseline: crop, processing, "
+                   "discretisation)\n",
+                   rows[r].name, nf, t, tc, "-");
         if (tsv) {
             FILE *f = fopen(tsv, "a");
             if (f) {
@@ -275,6 +292,7 @@ int main(int argc, char **argv) {
     for (int r = 0; r < nrows; r++) {
         free(rows[r].t);
         free(rows[r].net);
+        free(rows[r].cpu);
     }
     qib_volume_free(img);
     qib_volume_free(lab);

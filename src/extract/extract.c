@@ -181,7 +181,7 @@ static qib_status pyradiomics_roi_checks(const qib_settings *s, const qib_proces
  * same grid. Derived images skip the families that describe the region's
  * shape or the input (PyRadiomics computes shape on the original only). */
 static qib_status extract_image(const char *image_type, const qib_volume *image,
-                                const qib_mask *mask, const qib_settings *s,
+                                const qib_mask *mask, const qib_box *box, const qib_settings *s,
                                 const qib_proc_options *opt, qib_results *res,
                                 qib_error *err) {
     bool derived = strcmp(image_type, "original") != 0;
@@ -189,7 +189,8 @@ static qib_status extract_image(const char *image_type, const qib_volume *image,
     memset(&proc, 0, sizeof proc);
     qib_roi roi;
     memset(&roi, 0, sizeof roi);
-    qib_mask_bbox(mask, &roi.source_box); /* non-empty: from_labels checked */
+    if (box) roi.source_box = *box; /* the region's box, from qib__select_label */
+    else qib__mask_bbox(mask, &roi.source_box); /* non-empty: selection checked */
     /* The local intensity peaks average a 1 cm^3 sphere that reaches past the
      * region: keep enough of the processed image around it. */
     size_t pad = (size_t)qib_settings_int(s, "crop_padding");
@@ -313,7 +314,7 @@ static qib_status type_settings(const qib_settings *s, const qib_pr_image_type *
 /* Features of one image type: "Original" directly, others through their
  * derived images (src/imagetypes/). */
 static qib_status extract_type(const qib_pr_image_type *t, const qib_volume *image,
-                               const qib_mask *mask, const qib_settings *s,
+                               const qib_mask *mask, const qib_box *box, const qib_settings *s,
                                qib_results *res, qib_error *err) {
     qib_settings *ts = NULL;
     QIB_FORWARD(type_settings(s, t, &ts, err));
@@ -321,7 +322,7 @@ static qib_status extract_type(const qib_pr_image_type *t, const qib_volume *ima
     qib_proc_options opt;
     qib_status st = qib__proc_options(use, &opt, err);
     if (!st && !strcmp(t->name, "Original")) {
-        st = extract_image("original", image, mask, use, &opt, res, err);
+        st = extract_image("original", image, mask, box, use, &opt, res, err);
     } else if (!st) {
         qib_kv kv[QIB_PR_MAX_TYPE_PARAMS];
         size_t n_kv = 0;
@@ -338,7 +339,9 @@ static qib_status extract_type(const qib_pr_image_type *t, const qib_volume *ima
             qib_mask *m = NULL;
             bool owned = false;
             st = mask_on(mask, qib_volume_grid(d[i].image), &m, &owned, err);
-            if (!st) st = extract_image(d[i].name, d[i].image, m, use, &opt, res, err);
+            if (!st)
+                st = extract_image(d[i].name, d[i].image, m, owned ? NULL : box, use, &opt, res,
+                                   err);
             if (owned) qib_mask_free(m);
         }
         if (d) qib_derived_images_free(d, n_d);
@@ -383,6 +386,7 @@ qib_status qib_extract(const qib_volume *image, const qib_volume *labels, const 
     qib_results *res = NULL;
     qib_pr_image_types types = {NULL, 0};
     qib_volume *norm = NULL;
+    qib_box roi_box;
     qib_proc_options opt;
 
     st = check_families(qib_settings_string(s, "families"), err);
@@ -397,7 +401,7 @@ qib_status qib_extract(const qib_volume *image, const qib_volume *labels, const 
                              qib_settings_real(s, "geometry_tolerance"),
                              qib_settings_real(s, "direction_tolerance"), err);
     if (st) goto done;
-    st = qib_mask_from_labels(labels, qib_settings_int(s, "label"), &mask, err);
+    st = qib__select_label(labels, qib_settings_int(s, "label"), &mask, &roi_box, err);
     if (st) goto done;
     st = qib_results_create(&res, err);
     if (st) goto done;
@@ -411,7 +415,7 @@ qib_status qib_extract(const qib_volume *image, const qib_volume *labels, const 
         image = norm;
     }
     for (size_t t = 0; t < types.n && st == QIB_OK; t++)
-        st = extract_type(&types.items[t], image, mask, s, res, err);
+        st = extract_type(&types.items[t], image, mask, &roi_box, s, res, err);
     if (st) goto done;
     *out = res;
     res = NULL;

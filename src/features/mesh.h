@@ -71,9 +71,11 @@ void qib__sym3_eigen(const double a[9], double w[3], double v[9]);
  * alpha = sqrt(1 - b^2/a^2), beta = sqrt(1 - c^2/a^2). */
 double qib__ellipsoid_area(double a, double b, double c);
 
-/* Minimum-volume enclosing ellipsoid of n points (3 * n, index mm) by
- * Khachiyan's algorithm; semi-axes descending. Returns 0 when it cannot
- * (fewer than 4 points, flat set). */
+/* Minimum-volume enclosing ellipsoid of n points (3 * n, index mm):
+ * Khachiyan's algorithm with away steps, then Newton's method on the
+ * support, to rounding (shape_fit.c); semi-axes descending. Points inside
+ * the ellipsoid do not change the result. Returns 0 when it cannot (fewer
+ * than 4 points, flat set, memory). */
 int qib__mvee(const double *pts, size_t n, double axes[3]);
 
 /* An oriented bounding box of small volume around the hull vertices of

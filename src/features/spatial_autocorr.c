@@ -101,17 +101,30 @@ typedef struct box_in {
     double mean;
 } box_in;
 
-/* Value of array a (0: m, 1: z, 2: q = z^2) along box line (j, k), i < e_0. */
-static void box_line(const box_in *bx, int a, size_t j, size_t k, double *out) {
+/* Value of array a (0: m, 1: z, 2: q = z^2) along box line (j, k), i < e_0,
+ * stored every `step` doubles (into a column of a block). */
+static void box_line(const box_in *bx, int a, size_t j, size_t k, double *out, size_t step) {
     const size_t *dim = bx->roi->grid.dim;
     size_t base = ((k + bx->lo[2]) * dim[1] + (j + bx->lo[1])) * dim[0] + bx->lo[0];
     const uint8_t *m = bx->roi->int_mask + base;
     const double *x = bx->roi->image + base;
-    for (size_t i = 0; i < bx->ext[0]; i++) {
-        double z = m[i] ? x[i] - bx->mean : 0.0;
-        out[i] = a == 0 ? (m[i] ? 1.0 : 0.0) : a == 1 ? z : z * z;
-    }
+    double mean = bx->mean;
+    if (a == 0)
+        for (size_t i = 0; i < bx->ext[0]; i++) out[i * step] = m[i] ? 1.0 : 0.0;
+    else if (a == 1)
+        for (size_t i = 0; i < bx->ext[0]; i++) out[i * step] = m[i] ? x[i] - mean : 0.0;
+    else
+        for (size_t i = 0; i < bx->ext[0]; i++) {
+            double z = m[i] ? x[i] - mean : 0.0;
+            out[i * step] = z * z;
+        }
 }
+
+/* Row stride (in doubles) for a block of `cols` columns: at least cols and
+ * an odd multiple of 8 doubles (64 bytes), so that rows a power of two apart
+ * do not sit a multiple of 4 KiB apart, where loads would wait on unrelated
+ * stores ("4K aliasing"; a 192-column block took three times as long). */
+static size_t pitch(size_t cols) { return cols + (24 - cols % 16) % 16; }
 
 /* w(d) = 1 / ||d * spacing|| at offset (d0, d1, d2), 0 at d = 0. */
 static double weight(const double sp[3], size_t d0, size_t d1, size_t d2) {
@@ -125,10 +138,11 @@ typedef struct fft_work {
     qib_dft d[3];        /* transforms of lengths n_0, n_1, n_2 */
     double *a0[3][2];    /* A0[f0][j][k]: axis-0 transforms of m, z, q (re, im) */
     double *w1;          /* W1[f0][j][k]: axis-0 cosine transforms of w */
-    double *xr, *xi;     /* n_0 x QIB_DFT_BLOCK: lines along axis 0 */
-    double *pr, *pi;     /* n_1 x (F e_2): a block along axis 1 */
-    double *qr[4], *qi[4]; /* n_2 x (F n_1): a block along axis 2 (m, z, q, w) */
+    double *xr, *xi;     /* n_0 rows of QIB_DFT_BLOCK: lines along axis 0 */
+    double *pr, *pi;     /* n_1 rows of F e_2: a block along axis 1 */
+    double *qr[4], *qi[4]; /* n_2 rows of F n_1: a block along axis 2 (m, z, q, w) */
     double *wb;          /* (n_2/2 + 1) x w_cap x (n_1/2 + 1): W for a block */
+    double *wrow;        /* n_1 + 3: one row of W along f_1 */
     size_t w_lo, w_n, w_cap; /* the f_0 in wb: w_lo .. w_lo + w_n - 1 */
 } fft_work;
 
@@ -140,6 +154,7 @@ static void fft_work_free(fft_work *w) {
     }
     free(w->w1);
     free(w->wb);
+    free(w->wrow);
     free(w->xr);
     free(w->xi);
     free(w->pr);
@@ -159,15 +174,14 @@ static void fft_work_free(fft_work *w) {
 static void axis0_pass(const box_in *bx, fft_work *w, size_t n0, size_t h0) {
     size_t e0 = bx->ext[0], e1 = bx->ext[1], e2 = bx->ext[2], nl = e1 * e2;
     const size_t C = QIB_DFT_BLOCK;
-    double *line = w->pr; /* e_0 values; the block buffers are free now */
     for (int a = 0; a < 4; a++) /* m, z, q, then w */
         for (size_t l0 = 0; l0 < nl; l0 += 2 * C) {
-            size_t cb = (nl - l0 + 1) / 2 < C ? (nl - l0 + 1) / 2 : C;
+            size_t cb = (nl - l0 + 1) / 2 < C ? (nl - l0 + 1) / 2 : C, xs = pitch(cb);
             /* data lines: rows >= e_0 are zero-padding, never read; the
              * even extension of w also fills rows n_0 - t */
             if (a == 3 || (nl - l0) < 2 * cb) {
-                memset(w->xr, 0, n0 * cb * sizeof *w->xr);
-                memset(w->xi, 0, n0 * cb * sizeof *w->xi);
+                memset(w->xr, 0, n0 * xs * sizeof *w->xr);
+                memset(w->xi, 0, n0 * xs * sizeof *w->xi);
             }
             for (int half = 0; half < 2; half++)
                 for (size_t c = 0; c < cb; c++) {
@@ -176,35 +190,36 @@ static void axis0_pass(const box_in *bx, fft_work *w, size_t n0, size_t h0) {
                     size_t j = l / e2, k = l % e2;
                     double *dst = half ? w->xi : w->xr;
                     if (a < 3) {
-                        box_line(bx, a, j, k, line);
-                        for (size_t t = 0; t < e0; t++) dst[t * cb + c] = line[t];
+                        box_line(bx, a, j, k, dst + c, xs);
                     } else {
                         for (size_t t = 0; t < e0; t++) {
                             double v = weight(bx->roi->grid.spacing, t, j, k);
-                            dst[t * cb + c] = v;
-                            if (t) dst[(n0 - t) * cb + c] = v;
+                            dst[t * xs + c] = v;
+                            if (t) dst[(n0 - t) * xs + c] = v;
                         }
                     }
                 }
-            qib__dft_columns(&w->d[0], w->xr, w->xi, cb, cb, a == 3 ? n0 : e0);
+            qib__dft_columns(&w->d[0], w->xr, w->xi, xs, cb, a == 3 ? n0 : e0);
+            size_t cb2 = nl - l0 - cb; /* columns whose imaginary part holds a line */
+            if (cb2 > cb) cb2 = cb;
             for (size_t f = 0; f < h0; f++) {
                 size_t g = (n0 - f) % n0;
-                const double *fr = w->xr + f * cb, *fi = w->xi + f * cb;
-                const double *gr = w->xr + g * cb, *gi = w->xi + g * cb;
+                const double *fr = w->xr + f * xs, *fi = w->xi + f * xs;
+                const double *gr = w->xr + g * xs, *gi = w->xi + g * xs;
+                if (a == 3) {
+                    memcpy(w->w1 + f * nl + l0, fr, cb * sizeof *fr);
+                    memcpy(w->w1 + f * nl + l0 + cb, fi, cb2 * sizeof *fi);
+                    continue;
+                }
+                double *ar = w->a0[a][0] + f * nl + l0, *ai = w->a0[a][1] + f * nl + l0;
+                double *br = ar + cb, *bi = ai + cb;
                 for (size_t c = 0; c < cb; c++) {
-                    size_t la = l0 + c, lb = l0 + cb + c;
-                    if (a == 3) {
-                        w->w1[f * nl + la] = fr[c];
-                        if (lb < nl) w->w1[f * nl + lb] = fi[c];
-                        continue;
-                    }
-                    double *dr = w->a0[a][0] + f * nl, *di = w->a0[a][1] + f * nl;
-                    dr[la] = 0.5 * (fr[c] + gr[c]);
-                    di[la] = 0.5 * (fi[c] - gi[c]);
-                    if (lb < nl) {
-                        dr[lb] = 0.5 * (fi[c] + gi[c]);
-                        di[lb] = 0.5 * (gr[c] - fr[c]);
-                    }
+                    ar[c] = 0.5 * (fr[c] + gr[c]);
+                    ai[c] = 0.5 * (fi[c] - gi[c]);
+                }
+                for (size_t c = 0; c < cb2; c++) {
+                    br[c] = 0.5 * (fi[c] + gi[c]);
+                    bi[c] = 0.5 * (gr[c] - fr[c]);
                 }
             }
         }
@@ -219,7 +234,7 @@ static void axis0_pass(const box_in *bx, fft_work *w, size_t n0, size_t h0) {
 static void w_block(const box_in *bx, fft_work *w, const size_t n[3], size_t f0, size_t nw) {
     size_t e1 = bx->ext[1], e2 = bx->ext[2], nl = e1 * e2;
     size_t n1 = n[1], n2 = n[2], g1n = n1 / 2 + 1, g2n = n2 / 2 + 1;
-    size_t nh = (nw + 1) / 2, pc = nh * e2, wc = nh * g1n;
+    size_t nh = (nw + 1) / 2, pc = pitch(nh * e2), wc = pitch(nh * g1n);
     double *pr = w->pr, *pi = w->pi, *qr = w->qr[3], *qi = w->qi[3];
     for (size_t t = 0; t < n1; t++) {
         size_t j = t < n1 - t ? t : n1 - t;
@@ -237,7 +252,7 @@ static void w_block(const box_in *bx, fft_work *w, const size_t n[3], size_t f0,
             }
         }
     }
-    qib__dft_columns(&w->d[1], pr, pi, pc, pc, n1);
+    qib__dft_columns(&w->d[1], pr, pi, pc, nh * e2, n1);
     for (size_t t = 0; t < n2; t++) {
         size_t k = t < n2 - t ? t : n2 - t;
         double *rr = qr + t * wc, *ri = qi + t * wc;
@@ -252,7 +267,7 @@ static void w_block(const box_in *bx, fft_work *w, const size_t n[3], size_t f0,
                 ri[s * g1n + g] = pi[g * pc + s * e2 + k];
             }
     }
-    qib__dft_columns(&w->d[2], qr, qi, wc, wc, n2);
+    qib__dft_columns(&w->d[2], qr, qi, wc, nh * g1n, n2);
     for (size_t g2 = 0; g2 < g2n; g2++)
         for (size_t s = 0; s < nw; s++)
             memcpy(w->wb + (g2 * nw + s) * g1n, (s < nh ? qr : qi) + g2 * wc + (s % nh) * g1n,
@@ -281,7 +296,7 @@ static void block_sums(const box_in *bx, fft_work *w, const size_t n[3], size_t 
                        double acc[3]) {
     size_t e1 = bx->ext[1], e2 = bx->ext[2], nl = e1 * e2;
     size_t n1 = n[1], n2 = n[2], g1n = n1 / 2 + 1;
-    size_t pc = nb * e2, qc = nb * n1;
+    size_t pc = pitch(nb * e2), qc = pitch(nb * n1);
     for (int a = 0; a < 3; a++) {
         /* axis 1: P[t1][b e2 + k], rows t1 >= e1 zero-padding */
         for (size_t b = 0; b < nb; b++)
@@ -291,13 +306,13 @@ static void block_sums(const box_in *bx, fft_work *w, const size_t n[3], size_t 
                 memcpy(w->pi + t * pc + b * e2, w->a0[a][1] + (f0 + b) * nl + t * e2,
                        e2 * sizeof *w->pi);
             }
-        qib__dft_columns(&w->d[1], w->pr, w->pi, pc, pc, e1);
+        qib__dft_columns(&w->d[1], w->pr, w->pi, pc, nb * e2, e1);
         /* axis 2: Q[t2][b n1 + f1], rows t2 >= e2 zero-padding */
         for (size_t b = 0; b < nb; b++) {
             transpose(w->pr + b * e2, pc, w->qr[a] + b * n1, qc, n1, e2);
             transpose(w->pi + b * e2, pc, w->qi[a] + b * n1, qc, n1, e2);
         }
-        qib__dft_columns(&w->d[2], w->qr[a], w->qi[a], qc, qc, e2);
+        qib__dft_columns(&w->d[2], w->qr[a], w->qi[a], qc, nb * n1, e2);
     }
     size_t n0 = n[0];
     for (size_t b = 0; b < nb; b++) {
@@ -308,24 +323,37 @@ static void block_sums(const box_in *bx, fft_work *w, const size_t n[3], size_t 
             w_block(bx, w, n, w->w_lo, w->w_n);
         }
         double mult = (f == 0 || 2 * f == n0) ? 1.0 : 2.0;
-        double s0 = 0, si = 0, sq = 0;
+        /* four partial sums per quantity (a fixed order the compiler can
+         * keep in vector registers) */
+        double s0[4] = {0, 0, 0, 0}, si[4] = {0, 0, 0, 0}, sq[4] = {0, 0, 0, 0};
         for (size_t f2 = 0; f2 < n2; f2++) {
             size_t g2 = f2 < n2 - f2 ? f2 : n2 - f2;
             const double *wv = w->wb + (g2 * w->w_n + (f - w->w_lo)) * g1n;
+            double *ww = w->wrow; /* W along f_1, mirrored: W(n1 - f1) = W(f1) */
+            for (size_t f1 = 0; f1 < g1n; f1++) ww[f1] = wv[f1];
+            for (size_t f1 = g1n; f1 < n1; f1++) ww[f1] = wv[n1 - f1];
+            for (size_t f1 = n1; f1 % 4; f1++) ww[f1] = 0.0;
             size_t o = f2 * qc + b * n1;
             const double *mr = w->qr[0] + o, *mi = w->qi[0] + o;
             const double *zr = w->qr[1] + o, *zi = w->qi[1] + o;
             const double *qr = w->qr[2] + o, *qi = w->qi[2] + o;
-            for (size_t f1 = 0; f1 < n1; f1++) {
-                double ww = wv[f1 < n1 - f1 ? f1 : n1 - f1];
-                s0 += ww * (mr[f1] * mr[f1] + mi[f1] * mi[f1]);
-                si += ww * (zr[f1] * zr[f1] + zi[f1] * zi[f1]);
-                sq += ww * (qr[f1] * mr[f1] + qi[f1] * mi[f1]);
+            size_t f1 = 0;
+            for (; f1 + 4 <= n1; f1 += 4)
+                for (int l = 0; l < 4; l++) {
+                    size_t u = f1 + (size_t)l;
+                    s0[l] += ww[u] * (mr[u] * mr[u] + mi[u] * mi[u]);
+                    si[l] += ww[u] * (zr[u] * zr[u] + zi[u] * zi[u]);
+                    sq[l] += ww[u] * (qr[u] * mr[u] + qi[u] * mi[u]);
+                }
+            for (int l = 0; f1 < n1; f1++, l++) {
+                s0[l] += ww[f1] * (mr[f1] * mr[f1] + mi[f1] * mi[f1]);
+                si[l] += ww[f1] * (zr[f1] * zr[f1] + zi[f1] * zi[f1]);
+                sq[l] += ww[f1] * (qr[f1] * mr[f1] + qi[f1] * mi[f1]);
             }
         }
-        acc[0] += mult * s0;
-        acc[1] += mult * si;
-        acc[2] += mult * sq;
+        acc[0] += mult * ((s0[0] + s0[1]) + (s0[2] + s0[3]));
+        acc[1] += mult * ((si[0] + si[1]) + (si[2] + si[3]));
+        acc[2] += mult * ((sq[0] + sq[1]) + (sq[2] + sq[3]));
     }
 }
 
@@ -361,15 +389,15 @@ static qib_status sums_fft(const box_in *bx, double out[3], qib_error *err) {
     ok = ok && (w.w1 = malloc(h0 * nl * sizeof *w.w1));
     w.w_cap = nb < 2 ? 2 : nb; /* W is computed for two f_0 at a time at least */
     ok = ok && (w.wb = malloc((n[2] / 2 + 1) * w.w_cap * (n[1] / 2 + 1) * sizeof *w.wb));
-    ok = ok && (w.xr = malloc(n[0] * QIB_DFT_BLOCK * sizeof *w.xr));
-    ok = ok && (w.xi = malloc(n[0] * QIB_DFT_BLOCK * sizeof *w.xi));
-    size_t psz = n[1] * w.w_cap * bx->ext[2];
-    if (psz < bx->ext[0]) psz = bx->ext[0]; /* also holds one line in step 1 */
+    ok = ok && (w.wrow = malloc((n[1] + 3) * sizeof *w.wrow));
+    ok = ok && (w.xr = malloc(n[0] * pitch(QIB_DFT_BLOCK) * sizeof *w.xr));
+    ok = ok && (w.xi = malloc(n[0] * pitch(QIB_DFT_BLOCK) * sizeof *w.xi));
+    size_t psz = n[1] * pitch(w.w_cap * bx->ext[2]);
     ok = ok && (w.pr = malloc(psz * sizeof *w.pr));
     ok = ok && (w.pi = malloc(psz * sizeof *w.pi));
     for (int a = 0; a < 4; a++) {
-        ok = ok && (w.qr[a] = malloc(n[2] * w.w_cap * n[1] * sizeof(double)));
-        ok = ok && (w.qi[a] = malloc(n[2] * w.w_cap * n[1] * sizeof(double)));
+        ok = ok && (w.qr[a] = malloc(n[2] * pitch(w.w_cap * n[1]) * sizeof(double)));
+        ok = ok && (w.qi[a] = malloc(n[2] * pitch(w.w_cap * n[1]) * sizeof(double)));
     }
     if (!ok) {
         fft_work_free(&w);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "features/dft.h"
 #include "features/mesh.h"
 #include "tu_ibsi.h"
 
@@ -238,6 +239,300 @@ static void test_single_voxel_family(void **state) {
     qib__family_morph.release(ctx);
 }
 
+/* Moran's I and Geary's C by their IBSI definitions, literally: every
+ * ordered pair of distinct voxels of the intensity mask, weight 1 / world
+ * distance, long double sums (the reference for both library methods). */
+static void brute_autocorrelation(const qib_roi *roi, double *moran, double *geary) {
+    const size_t *dim = roi->grid.dim;
+    const double *sp = roi->grid.spacing;
+    long double sum = 0, n = 0;
+    for (size_t v = 0; v < roi->n; v++)
+        if (roi->int_mask[v]) sum += roi->image[v], n++;
+    long double mu = sum / n, s0 = 0, si = 0, sc = 0, ss = 0;
+    for (size_t a = 0; a < roi->n; a++) {
+        if (!roi->int_mask[a]) continue;
+        long double za = roi->image[a] - mu;
+        ss += za * za;
+        long double ia = (long double)(a % dim[0]), ja = (long double)(a / dim[0] % dim[1]),
+                    ka = (long double)(a / dim[0] / dim[1]);
+        for (size_t b = 0; b < roi->n; b++) {
+            if (!roi->int_mask[b] || b == a) continue;
+            long double dx = (ia - (long double)(b % dim[0])) * sp[0];
+            long double dy = (ja - (long double)(b / dim[0] % dim[1])) * sp[1];
+            long double dz = (ka - (long double)(b / dim[0] / dim[1])) * sp[2];
+            long double w = 1.0L / sqrtl(dx * dx + dy * dy + dz * dz);
+            long double zb = roi->image[b] - mu;
+            s0 += w;
+            si += w * za * zb;
+            sc += w * (za - zb) * (za - zb);
+        }
+    }
+    *moran = (double)(n / s0 * si / ss);
+    *geary = (double)((n - 1) / (2 * s0) * sc / ss);
+}
+
+/* Moran's I and Geary's C: the Fourier evaluation and the loop over pairs
+ * against the definition (brute_autocorrelation), to 1e-12 relative, on
+ * regions that exercise the transforms' shapes: a random 3D region of
+ * anisotropic voxels (the zero-padded sizes 27, 25 and 20 use radix 3, 5
+ * and 4), a single slice (one plane: n_2 = 1), a single row, two distant
+ * clusters in a large box (mostly zero-padding), odd extents, a region one
+ * voxel wide along i (n_0 = 1), and one away from the grid's corner. */
+static void test_autocorrelation_reference(void **state) {
+    (void)state;
+    struct {
+        size_t nx, ny, nz;
+        double sp[3];
+        int shape; /* 0 random, 1 two clusters, 2 random inside a margin of 3 */
+    } cases[] = {
+        {14, 13, 10, {0.8, 1.0, 2.5}, 0}, {17, 12, 1, {0.7, 0.7, 3.0}, 0},
+        {40, 1, 1, {1.3, 1.0, 1.0}, 0},   {31, 29, 9, {1.0, 1.0, 1.0}, 1},
+        {7, 3, 5, {2.0, 0.5, 1.0}, 0},    {1, 30, 4, {1.0, 0.9, 2.0}, 0},
+        {21, 17, 12, {0.9, 0.9, 1.5}, 2},
+    };
+    uint64_t x = 2024;
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        size_t n = cases[c].nx * cases[c].ny * cases[c].nz;
+        uint8_t *m = calloc(n, 1);
+        double *img = malloc(n * sizeof *img);
+        assert_non_null(m);
+        assert_non_null(img);
+        double sum = 0;
+        size_t cnt = 0;
+        for (size_t v = 0; v < n; v++) {
+            x = x * 6364136223846793005u + 1442695040888963407u;
+            size_t i = v % cases[c].nx, j = v / cases[c].nx % cases[c].ny;
+            size_t k = v / (cases[c].nx * cases[c].ny);
+            if (cases[c].shape == 0)
+                m[v] = ((x >> 33) % 4) != 0;
+            else if (cases[c].shape == 2)
+                m[v] = ((x >> 33) % 4) != 0 && i >= 3 && i + 3 < cases[c].nx && j >= 3 &&
+                       j + 3 < cases[c].ny && k >= 3 && k + 3 < cases[c].nz;
+            else /* two 3 x 3 x 3 clusters at opposite corners */
+                m[v] = (i < 3 && j < 3 && k < 3) ||
+                       (i >= cases[c].nx - 3 && j >= cases[c].ny - 3 && k >= cases[c].nz - 3);
+            /* noise (Moran near 0, the hardest case for a relative
+             * tolerance) or noise on a strong ramp (Moran well above 0) */
+            img[v] = (double)((x >> 40) % 500) - 120.0 + (c % 2 ? 60.0 : 3.0) * (double)i;
+            if (m[v]) sum += img[v], cnt++;
+        }
+        qib_roi roi;
+        roi_init(&roi, cases[c].nx, cases[c].ny, cases[c].nz, cases[c].sp, img, m);
+        double mi_ref, gc_ref, mi[3], gc[3];
+        brute_autocorrelation(&roi, &mi_ref, &gc_ref);
+        qib_error err;
+        for (int method = 0; method < 3; method++) {
+            TU_OK(qib__autocorrelation(&roi, sum / (double)cnt, method, &mi[method], &gc[method],
+                                       &err),
+                  &err);
+            TU_NEAR(mi[method], mi_ref, 1e-12 * fabs(mi_ref));
+            TU_NEAR(gc[method], gc_ref, 1e-12 * gc_ref);
+        }
+        printf("  case %zu (%zu voxels): Moran %.15g, Geary %.15g\n", c, cnt, mi_ref, gc_ref);
+        free(m);
+        free(img);
+    }
+}
+
+/* The column transforms of dft.c against the DFT's definition (long
+ * double sums), for lengths built from every radix (8, 4, 2, 3, 5), column
+ * counts below and above one block, and zero-padded input: the rows from
+ * `live` on hold NaN, which would spoil every output if they were read. */
+static void test_dft(void **state) {
+    (void)state;
+    const size_t lens[] = {1, 2, 3, 4, 5, 6, 8, 9, 12, 15, 16, 24, 25, 27, 30, 32, 45, 64, 90, 128,
+                           180, 216, 250};
+    uint64_t x = 77;
+    for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
+        size_t n = lens[li];
+        assert_int_equal(qib__dft_good_size(n), n);
+        for (size_t cols = 1; cols <= 3 * QIB_DFT_BLOCK / 2; cols += 35) {
+            size_t live = n > 2 ? (n + 1) / 2 : n, stride = cols + 3;
+            double *re = malloc(n * stride * sizeof *re), *im = malloc(n * stride * sizeof *im);
+            double *r0 = malloc(n * stride * sizeof *r0), *i0 = malloc(n * stride * sizeof *i0);
+            assert_non_null(re);
+            assert_non_null(im);
+            assert_non_null(r0);
+            assert_non_null(i0);
+            for (size_t v = 0; v < n * stride; v++) {
+                x = x * 6364136223846793005u + 1442695040888963407u;
+                re[v] = (double)((x >> 20) % 20001) / 100.0 - 100.0;
+                im[v] = (double)((x >> 40) % 20001) / 100.0 - 100.0;
+                if (v / stride >= live) re[v] = im[v] = NAN;
+                r0[v] = re[v], i0[v] = im[v];
+            }
+            qib_dft d;
+            qib_error err;
+            TU_OK(qib__dft_init(&d, n, &err), &err);
+            qib__dft_columns(&d, re, im, stride, cols, live);
+            long double *cs = malloc(2 * n * sizeof *cs); /* exp(-2 pi i m / n) */
+            assert_non_null(cs);
+            for (size_t m = 0; m < n; m++) {
+                long double a =
+                    -2.0L * 3.14159265358979323846264L * (long double)m / (long double)n;
+                cs[2 * m] = cosl(a), cs[2 * m + 1] = sinl(a);
+            }
+            for (size_t c = 0; c < cols; c++)
+                for (size_t f = 0; f < n; f++) {
+                    long double sr = 0, si = 0;
+                    for (size_t t = 0; t < live; t++) {
+                        const long double *e = cs + 2 * ((f * t) % n);
+                        sr += r0[t * stride + c] * e[0] - i0[t * stride + c] * e[1];
+                        si += r0[t * stride + c] * e[1] + i0[t * stride + c] * e[0];
+                    }
+                    double tol = 1e-14 * 100.0 * (double)n;
+                    TU_NEAR(re[f * stride + c], (double)sr, tol);
+                    TU_NEAR(im[f * stride + c], (double)si, tol);
+                }
+            qib__dft_free(&d);
+            free(cs);
+            free(re);
+            free(im);
+            free(r0);
+            free(i0);
+        }
+    }
+    qib_dft d;
+    qib_error err;
+    assert_int_equal(qib__dft_init(&d, 7, &err), QIB_ERR_ARG);
+    assert_int_equal(qib__dft_good_size(169), 180);
+    assert_int_equal(qib__dft_good_size(207), 216);
+}
+
+/* The minimum-volume enclosing ellipsoid in closed form: by symmetry (and
+ * affine invariance) the MVEE of the octahedron (+-a, 0, 0), (0, +-b, 0),
+ * (0, 0, +-c) is x^2/a^2 + y^2/b^2 + z^2/c^2 <= 1, and that of the box
+ * corners (+-a, +-b, +-c) has semi-axes sqrt(3) (a, b, c). Points inside
+ * change nothing, nor does the order of the points or a translation: the
+ * result is the optimum to rounding, not an iterate that depends on them. */
+static void test_mvee(void **state) {
+    (void)state;
+    const double a = 7.5, b = 4.0, c = 2.5;
+    double pts[3 * 64];
+    size_t n = 0;
+    uint64_t x = 5;
+    for (int s = -1; s <= 1; s += 2) {
+        double v[3][3] = {{s * a, 0, 0}, {0, s * b, 0}, {0, 0, s * c}};
+        for (int k = 0; k < 3; k++) memcpy(pts + 3 * n++, v[k], sizeof v[k]);
+    }
+    for (int k = 0; k < 20; k++) { /* inside: |x|/a + |y|/b + |z|/c < 1 */
+        double f[3];
+        for (int d = 0; d < 3; d++) {
+            x = x * 6364136223846793005u + 1442695040888963407u;
+            f[d] = (double)((x >> 33) % 1000) / 1000.0 * 0.33 - 0.165;
+        }
+        pts[3 * n] = f[0] * a, pts[3 * n + 1] = f[1] * b, pts[3 * n + 2] = f[2] * c;
+        n++;
+    }
+    double ax[3];
+    assert_int_equal(qib__mvee(pts, n, ax), 1);
+    TU_NEAR(ax[0], a, 1e-12 * a);
+    TU_NEAR(ax[1], b, 1e-12 * a);
+    TU_NEAR(ax[2], c, 1e-12 * a);
+    /* reversed order, shifted by (100, -50, 3) */
+    double moved[3 * 64];
+    for (size_t i = 0; i < n; i++) {
+        moved[3 * i] = pts[3 * (n - 1 - i)] + 100.0;
+        moved[3 * i + 1] = pts[3 * (n - 1 - i) + 1] - 50.0;
+        moved[3 * i + 2] = pts[3 * (n - 1 - i) + 2] + 3.0;
+    }
+    double ax2[3];
+    assert_int_equal(qib__mvee(moved, n, ax2), 1);
+    for (int d = 0; d < 3; d++) TU_NEAR(ax2[d], ax[d], 1e-12 * a);
+    /* box corners, and the box's face centres inside */
+    n = 0;
+    for (int k = 0; k < 8; k++) {
+        pts[3 * n] = (k & 1 ? a : -a), pts[3 * n + 1] = (k & 2 ? b : -b);
+        pts[3 * n + 2] = (k & 4 ? c : -c);
+        n++;
+    }
+    for (int d = 0; d < 3; d++)
+        for (int s = -1; s <= 1; s += 2) {
+            double v[3] = {0, 0, 0}, h[3] = {a, b, c};
+            v[d] = s * h[d];
+            memcpy(pts + 3 * n++, v, sizeof v);
+        }
+    assert_int_equal(qib__mvee(pts, n, ax), 1);
+    TU_NEAR(ax[0], sqrt(3.0) * a, 1e-12 * a);
+    TU_NEAR(ax[1], sqrt(3.0) * b, 1e-12 * a);
+    TU_NEAR(ax[2], sqrt(3.0) * c, 1e-12 * a);
+    /* flat or too few points: no ellipsoid */
+    double flat[3 * 5] = {0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 1, 0, 2, 3, 0};
+    assert_int_equal(qib__mvee(flat, 5, ax), 0);
+    assert_int_equal(qib__mvee(flat, 3, ax), 0);
+}
+
+/* The convex hull of random integer points (many of them coplanar or
+ * collinear, duplicates included), checked against what defines it: the
+ * faces form a closed, consistently oriented surface (each directed edge
+ * once, and its reverse once), every point lies on or inside every face's
+ * plane (exact integer test), and the faces' corners are input points; a
+ * convex polytope with vertices among the points that contains them all is
+ * their convex hull. Its volume, summed here from the faces, matches the
+ * one the hull reports. (The hull is built from the points that pass the
+ * 2D-hull pre-filter only; this checks that none it needed was dropped.) */
+static void test_hull_random(void **state) {
+    (void)state;
+    uint64_t x = 31337;
+    for (int round = 0; round < 6; round++) {
+        size_t n = 40 + 60 * (size_t)round;
+        int32_t *pts = malloc(3 * n * sizeof *pts);
+        assert_non_null(pts);
+        int span = 4 + 3 * round;
+        for (size_t i = 0; i < 3 * n; i++) {
+            x = x * 6364136223846793005u + 1442695040888963407u;
+            pts[i] = (int32_t)((x >> 33) % (uint64_t)(2 * span + 1)) - span;
+        }
+        double sp[3] = {1.0, 0.7, 2.0};
+        qib_hull h;
+        qib_error err;
+        TU_OK(qib__hull_build(pts, n, sp, &h, &err), &err);
+        assert_false(h.degenerate);
+        /* closed and consistently oriented */
+        for (size_t t = 0; t < h.n_tri; t++)
+            for (int k = 0; k < 3; k++) {
+                uint32_t a = h.tri[3 * t + k], b = h.tri[3 * t + (k + 1) % 3];
+                size_t same = 0, rev = 0;
+                for (size_t u = 0; u < h.n_tri; u++)
+                    for (int q = 0; q < 3; q++) {
+                        uint32_t c = h.tri[3 * u + q], d = h.tri[3 * u + (q + 1) % 3];
+                        same += c == a && d == b;
+                        rev += c == b && d == a;
+                    }
+                assert_int_equal(same, 1);
+                assert_int_equal(rev, 1);
+            }
+        /* every point on or inside every face (exact integer test) */
+        for (size_t t = 0; t < h.n_tri; t++) {
+            const int32_t *a = pts + 3 * h.tri[3 * t], *b = pts + 3 * h.tri[3 * t + 1],
+                          *c = pts + 3 * h.tri[3 * t + 2];
+            int64_t u[3], v[3];
+            for (int d = 0; d < 3; d++) u[d] = (int64_t)b[d] - a[d], v[d] = (int64_t)c[d] - a[d];
+            int64_t nrm[3] = {u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2],
+                              u[0] * v[1] - u[1] * v[0]};
+            for (size_t i = 0; i < n; i++) {
+                int64_t dot = 0;
+                for (int d = 0; d < 3; d++) dot += nrm[d] * ((int64_t)pts[3 * i + d] - a[d]);
+                assert_true(dot <= 0);
+            }
+        }
+        /* the volume from the face list (origin tetrahedra, in index units)
+         * matches the hull's own, scaled */
+        long double vol = 0;
+        for (size_t t = 0; t < h.n_tri; t++) {
+            const int32_t *a = pts + 3 * h.tri[3 * t], *b = pts + 3 * h.tri[3 * t + 1],
+                          *c = pts + 3 * h.tri[3 * t + 2];
+            vol += (long double)a[0] * ((long double)b[1] * c[2] - (long double)b[2] * c[1]) -
+                   (long double)a[1] * ((long double)b[0] * c[2] - (long double)b[2] * c[0]) +
+                   (long double)a[2] * ((long double)b[0] * c[1] - (long double)b[1] * c[0]);
+        }
+        double want = (double)(fabsl(vol) / 6.0L) * 0.125 * sp[0] * sp[1] * sp[2];
+        TU_NEAR(h.volume, want, 1e-12 * want);
+        qib__hull_free(&h);
+        free(pts);
+    }
+}
+
 /* Moran's I and Geary's C: the Fourier evaluation against the direct loop
  * over pairs on a random region of anisotropic voxels. */
 static void test_autocorrelation_methods(void **state) {
@@ -339,6 +634,10 @@ int main(void) {
         cmocka_unit_test(test_box_axes),
         cmocka_unit_test(test_single_voxel_family),
         cmocka_unit_test(test_autocorrelation_methods),
+        cmocka_unit_test(test_autocorrelation_reference),
+        cmocka_unit_test(test_dft),
+        cmocka_unit_test(test_mvee),
+        cmocka_unit_test(test_hull_random),
         cmocka_unit_test(test_digital_phantom),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

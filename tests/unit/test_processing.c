@@ -212,6 +212,146 @@ static void test_mask_threshold(void **state) {
     qib_mask_free(mask);
 }
 
+/* Stores x in voxel i of a volume of any type (the test's own cast). */
+static void put(qib_volume *v, size_t i, double x) {
+    void *d = qib_volume_data(v);
+    switch (qib_volume_dtype(v)) {
+    case QIB_DT_U8: ((uint8_t *)d)[i] = (uint8_t)x; break;
+    case QIB_DT_I8: ((int8_t *)d)[i] = (int8_t)x; break;
+    case QIB_DT_U16: ((uint16_t *)d)[i] = (uint16_t)x; break;
+    case QIB_DT_I16: ((int16_t *)d)[i] = (int16_t)x; break;
+    case QIB_DT_U32: ((uint32_t *)d)[i] = (uint32_t)x; break;
+    case QIB_DT_I32: ((int32_t *)d)[i] = (int32_t)x; break;
+    case QIB_DT_U64: ((uint64_t *)d)[i] = (uint64_t)x; break;
+    case QIB_DT_I64: ((int64_t *)d)[i] = (int64_t)x; break;
+    case QIB_DT_F32: ((float *)d)[i] = (float)x; break;
+    case QIB_DT_F64: ((double *)d)[i] = x; break;
+    }
+}
+
+/* qib__select_label against qib_mask_from_labels + qib_mask_bbox (the
+ * reference it replaces) for every voxel type, labels 0 (any), present,
+ * absent and out of the type's range, float labels that round either way
+ * (1.5 -> 2, -0.5 -> -1, 2.4999 -> 2), NaN and huge values: the same
+ * voxels, the same box, and for an absent label the same status and
+ * message. Rows of 13 voxels (not a multiple of 8) test qib__mask_bbox's
+ * word-at-a-time scan against qib_mask_bbox too. */
+static void test_select_label(void **state) {
+    (void)state;
+    const qib_dtype types[] = {QIB_DT_U8,  QIB_DT_I8,  QIB_DT_U16, QIB_DT_I16, QIB_DT_U32,
+                               QIB_DT_I32, QIB_DT_U64, QIB_DT_I64, QIB_DT_F32, QIB_DT_F64};
+    const int64_t labels[] = {0, 1, 2, 3, 7, -1, 300, 70000};
+    const double fvals[] = {1.5, -0.5, 2.4999, 2.5, NAN, 1e30, -1.0};
+    qib_grid g;
+    qib_grid_init(&g, 13, 9, 6);
+    size_t n = qib_grid_voxels(&g);
+    uint64_t x = 4242;
+    for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
+        qib_volume *v = NULL;
+        qib_error err;
+        TU_OK(qib_volume_create(&g, 1, types[t], &v, &err), &err);
+        bool flt = types[t] == QIB_DT_F32 || types[t] == QIB_DT_F64;
+        bool sgn = types[t] == QIB_DT_I8 || types[t] == QIB_DT_I16 || types[t] == QIB_DT_I32 ||
+                   types[t] == QIB_DT_I64 || flt;
+        for (size_t i = 0; i < n; i++) {
+            x = x * 6364136223846793005u + 1442695040888963407u;
+            size_t r = (x >> 33) % 16, ii = i % 13, jj = i / 13 % 9, kk = i / 117;
+            double val = 0;
+            /* labels 1 and 2 in small blocks, 3 scattered, the rest 0 */
+            if (ii >= 3 && ii < 9 && jj >= 2 && jj < 5 && kk >= 1 && kk < 4) val = r < 12 ? 1 : 2;
+            else if (r == 0) val = 3;
+            if (val != 0 && flt && r % 3 == 0) val = fvals[(x >> 50) % 7];
+            if (val < 0 && !sgn) val = 1;
+            put(v, i, val);
+        }
+        for (size_t l = 0; l < sizeof labels / sizeof labels[0]; l++) {
+            qib_mask *ref = NULL, *got = NULL;
+            qib_error e1, e2;
+            memset(&e1, 0, sizeof e1);
+            memset(&e2, 0, sizeof e2);
+            qib_box bref, bgot, bfast;
+            qib_status s1 = qib_mask_from_labels(v, labels[l], &ref, &e1);
+            qib_status s2 = qib__select_label(v, labels[l], &got, &bgot, &e2);
+            assert_int_equal(s2, s1);
+            if (s1) {
+                assert_string_equal(e2.reason, e1.reason);
+                assert_string_equal(e2.field, e1.field);
+                continue;
+            }
+            assert_memory_equal(qib_mask_cdata(got), qib_mask_cdata(ref), n);
+            assert_int_equal(qib_mask_bbox(ref, &bref), 1);
+            assert_memory_equal(&bgot, &bref, sizeof bref);
+            assert_int_equal(qib__mask_bbox(ref, &bfast), 1);
+            assert_memory_equal(&bfast, &bref, sizeof bref);
+            qib_mask_free(ref);
+            qib_mask_free(got);
+            /* the box is optional */
+            TU_OK(qib__select_label(v, labels[l], &got, NULL, &e2), &e2);
+            qib_mask_free(got);
+        }
+        qib_volume_free(v);
+    }
+    /* an empty mask has no box */
+    qib_mask *empty = NULL;
+    qib_error err;
+    qib_box b;
+    TU_OK(qib_mask_create(&g, &empty, &err), &err);
+    assert_int_equal(qib__mask_bbox(empty, &b), 0);
+    qib_mask_free(empty);
+}
+
+/* Without resampling the chain copies the box as it is: the processed
+ * image is the input (rounded when asked), the morphological mask the
+ * selected voxels, and a partial-volume threshold above 1 keeps none. */
+static void test_no_resampling(void **state) {
+    (void)state;
+    qib_grid g;
+    qib_grid_init(&g, 12, 10, 7);
+    qib_volume *img;
+    qib_error err;
+    TU_OK(qib_volume_create(&g, 1, QIB_DT_F32, &img, &err), &err);
+    qib_mask *mask;
+    TU_OK(qib_mask_create(&g, &mask, &err), &err);
+    uint64_t x = 17;
+    for (size_t i = 0; i < qib_grid_voxels(&g); i++) {
+        x = x * 6364136223846793005u + 1442695040888963407u;
+        ((float *)qib_volume_data(img))[i] = (float)((double)((x >> 33) % 4000) / 7.0 - 200.0);
+        size_t ii = i % 12, jj = i / 12 % 10, kk = i / 120;
+        qib_mask_data(mask)[i] = ii > 2 && ii < 9 && jj > 1 && jj < 8 && kk > 1 && kk < 5 &&
+                                 (x >> 50) % 5 != 0;
+    }
+    qib_box roi;
+    assert_int_equal(qib_mask_bbox(mask, &roi), 1);
+    for (int rounding = 0; rounding < 2; rounding++) {
+        qib_proc_options o = default_options();
+        o.input_rounding = rounding;
+        qib_processed p;
+        TU_OK(qib__process(img, mask, &roi, &o, 2, &p, &err), &err);
+        size_t n_morph = 0;
+        for (size_t k = 0; k < p.box.size[2]; k++)
+            for (size_t j = 0; j < p.box.size[1]; j++)
+                for (size_t i = 0; i < p.box.size[0]; i++) {
+                    size_t q = (k * p.box.size[1] + j) * p.box.size[0] + i;
+                    size_t v = ((k + p.box.lo[2]) * 10 + j + p.box.lo[1]) * 12 + i + p.box.lo[0];
+                    double want = qib_volume_value(img, v);
+                    if (rounding) want = round(want);
+                    assert_true(p.image[q] == want);
+                    assert_int_equal(p.morph[q], qib_mask_cdata(mask)[v]);
+                    n_morph += p.morph[q];
+                }
+        assert_int_equal(p.n_morph, n_morph);
+        assert_int_equal(p.box.lo[0], roi.lo[0] - 2);
+        assert_int_equal(p.box.size[2], roi.size[2] + 4);
+        qib__processed_free(&p);
+        o.mask_threshold = 1.5;
+        TU_OK(qib__process(img, mask, &roi, &o, 2, &p, &err), &err);
+        assert_int_equal(p.n_morph, 0);
+        qib__processed_free(&p);
+    }
+    qib_volume_free(img);
+    qib_mask_free(mask);
+}
+
 /* Range [2, 8] drops 1 and 100 of 1, 2, 3, 4, 5, 6, 7, 8, 100; outliers:
  * values 10 x 0 and 1 x 100 have mean 9.09, SD 28.75, so mean + 3 SD = 95.3
  * drops the 100. The morphological mask is untouched. */
@@ -462,6 +602,8 @@ int main(void) {
         cmocka_unit_test(test_nearest),
         cmocka_unit_test(test_cubic_polynomial),
         cmocka_unit_test(test_mask_threshold),
+        cmocka_unit_test(test_select_label),
+        cmocka_unit_test(test_no_resampling),
         cmocka_unit_test(test_resegment),
         cmocka_unit_test(test_discretise),
         cmocka_unit_test(test_option_strings),
