@@ -108,6 +108,21 @@ qib_status qib__gzip(const void *in, size_t in_len, int level, uint8_t **out, si
 qib_status qib__volume_adopt(const qib_grid *g, size_t frames, qib_dtype t, void *data,
                              qib_volume **out, qib_error *err);
 
+/* ---- label selection (src/image/select.c, mask.c) ---- */
+/* The mask of `label` in frame 0 of `labels` (0: every non-zero voxel; values
+ * rounded half away from zero) and, when box is not NULL, its bounding box.
+ * The label volume is read once in its own type and the mask written only
+ * inside the box, so a small region of a large image costs one read of the
+ * label volume. qib_mask_from_labels is this without the box. */
+qib_status qib__select_label(const qib_volume *labels, int64_t label, qib_mask **out,
+                             qib_box *box, qib_error *err);
+/* The QIB_ERR_EMPTY_ROI failure for a label with no voxel, listing the labels
+ * present (mask.c). */
+qib_status qib__label_missing(const qib_volume *labels, int64_t label, qib_error *err);
+/* Voxel i of a label volume as a label: rounded half away from zero; false
+ * for NaN, infinities and values beyond +-9e18 (mask.c). */
+bool qib__label_of(const qib_volume *v, size_t i, int64_t *out);
+
 /* ---- growable text buffer (buf.c) ---- */
 typedef struct qib_buf {
     char *data;

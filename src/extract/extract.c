@@ -25,27 +25,33 @@ static const char *active_set(const qib_settings *s) {
     return qib_settings_string(s, "feature_definitions");
 }
 
-/* Does family f belong to the active set, and is it enabled by the list
- * (by its name or its column prefix, so "glcm" picks PyRadiomics' glcm in
- * pyradiomics mode)? */
-static bool family_selected(const qib_settings *s, const qib_family_info *f);
+/* The next item of a comma-separated list, blanks around it removed: its
+ * start (NULL at the end) and length; *p moves past it. */
+static const char *list_next(const char **p, size_t *len) {
+    const char *q = *p;
+    while (*q == ' ' || *q == ',') q++;
+    if (!*q) return NULL;
+    const char *e = q;
+    while (*e && *e != ',') e++;
+    const char *t = e;
+    while (t > q && t[-1] == ' ') t--;
+    *p = e;
+    *len = (size_t)(t - q);
+    return q;
+}
 
 /* Is family `name` in the comma-separated list (or is the list "all")? */
 static bool family_enabled(const char *list, const char *name) {
     if (!strcmp(list, "all")) return true;
-    size_t n = strlen(name);
-    for (const char *p = list; *p;) {
-        while (*p == ' ' || *p == ',') p++;
-        const char *e = p;
-        while (*e && *e != ',') e++;
-        const char *t = e;
-        while (t > p && t[-1] == ' ') t--;
-        if ((size_t)(t - p) == n && !strncmp(p, name, n)) return true;
-        p = e;
-    }
+    size_t n = strlen(name), len;
+    for (const char *p = list, *item; (item = list_next(&p, &len));)
+        if (len == n && !strncmp(item, name, n)) return true;
     return false;
 }
 
+/* Does family f belong to the active set, and is it enabled by the list
+ * (by its name or its column prefix, so "glcm" picks PyRadiomics' glcm in
+ * pyradiomics mode)? */
 static bool family_selected(const qib_settings *s, const qib_family_info *f) {
     if (strcmp(qib_family_set(f), active_set(s))) return false;
     const char *list = qib_settings_string(s, "families");
@@ -66,20 +72,14 @@ static bool family_exists(const char *name) {
 /* Every name in the list must be a family. */
 static qib_status check_families(const char *list, qib_error *err) {
     if (!strcmp(list, "all")) return QIB_OK;
-    for (const char *p = list; *p;) {
-        while (*p == ' ' || *p == ',') p++;
-        if (!*p) break;
-        const char *e = p;
-        while (*e && *e != ',') e++;
-        const char *t = e;
-        while (t > p && t[-1] == ' ') t--;
+    size_t len;
+    for (const char *p = list, *item; (item = list_next(&p, &len));) {
         char name[64];
-        size_t len = (size_t)(t - p) < sizeof name - 1 ? (size_t)(t - p) : sizeof name - 1;
-        memcpy(name, p, len);
+        if (len > sizeof name - 1) len = sizeof name - 1;
+        memcpy(name, item, len);
         name[len] = 0;
         QIB_FAIL_IF(!family_exists(name), err, QIB_ERR_ARG, NULL, -1, "families",
                     "'%s' is not a feature family (see `qib features --families`)", name);
-        p = e;
     }
     return QIB_OK;
 }
@@ -99,19 +99,17 @@ static bool feature_selected(const char *list, const char *col, const char *name
 static qib_status check_features(const qib_settings *s, qib_error *err) {
     const char *list = qib_settings_string(s, "features");
     if (!strcmp(list, "all")) return QIB_OK;
-    for (const char *p = list; *p;) {
-        while (*p == ' ' || *p == ',') p++;
-        if (!*p) break;
-        const char *e = p;
-        while (*e && *e != ',') e++;
+    size_t len;
+    for (const char *p = list, *item; (item = list_next(&p, &len));) {
+        const char *e = item + len;
         bool found = false;
         for (size_t f = 0; f < qib__family_total && !found; f++) {
             const qib_family_def *fam = qib__families[f];
             if (strcmp(qib_family_set(&fam->info), active_set(s))) continue;
             const char *col = qib_family_column(&fam->info);
             size_t cl = strlen(col);
-            if ((size_t)(e - p) <= cl + 1 || strncmp(p, col, cl) || p[cl] != '_') continue;
-            const char *feat = p + cl + 1;
+            if (len <= cl + 1 || strncmp(item, col, cl) || item[cl] != '_') continue;
+            const char *feat = item + cl + 1;
             size_t fl = (size_t)(e - feat);
             if (fl == 1 && *feat == '*') found = true;
             for (size_t k = 0; k < fam->n_features && !found; k++)
@@ -120,8 +118,7 @@ static qib_status check_features(const qib_settings *s, qib_error *err) {
         }
         QIB_FAIL_IF(!found, err, QIB_ERR_ARG, NULL, -1, "features",
                     "'%.*s' is not a feature of the %s definitions (see `qib features`)",
-                    (int)(e - p), p, active_set(s));
-        p = e;
+                    (int)len, item, active_set(s));
     }
     return QIB_OK;
 }
@@ -190,7 +187,7 @@ static qib_status extract_image(const char *image_type, const qib_volume *image,
     qib_roi roi;
     memset(&roi, 0, sizeof roi);
     if (box) roi.source_box = *box; /* the region's box, from qib__select_label */
-    else qib__mask_bbox(mask, &roi.source_box); /* non-empty: selection checked */
+    else qib_mask_bbox(mask, &roi.source_box); /* non-empty: selection checked */
     /* The local intensity peaks average a 1 cm^3 sphere that reaches past the
      * region: keep enough of the processed image around it. */
     size_t pad = (size_t)qib_settings_int(s, "crop_padding");

@@ -45,16 +45,30 @@ size_t qib_mask_count(const qib_mask *m) {
     return c;
 }
 
-/* Index of the first non-zero byte of p[0..n), or n; eight bytes at a time. */
-static size_t first_set(const uint8_t *p, size_t n) {
-    size_t a = 0;
-    for (; a + 8 <= n; a += 8) {
+/* Index of the first (or, with last, the last) non-zero byte of p[0..n-1],
+ * n when there is none. Whole 8-byte words are tested at a time, so the empty
+ * rows of a large mask cost little. */
+static size_t find_set(const uint8_t *p, size_t n, bool last) {
+    if (!last) {
+        size_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            if (w) break;
+        }
+        for (; i < n; i++)
+            if (p[i]) return i;
+        return n;
+    }
+    size_t i = n;
+    for (; i >= 8; i -= 8) {
         uint64_t w;
-        memcpy(&w, p + a, 8);
+        memcpy(&w, p + i - 8, 8);
         if (w) break;
     }
-    while (a < n && !p[a]) a++;
-    return a;
+    while (i > 0)
+        if (p[--i]) return i;
+    return n;
 }
 
 int qib_mask_bbox(const qib_mask *m, qib_box *box) {
@@ -65,10 +79,9 @@ int qib_mask_bbox(const qib_mask *m, qib_box *box) {
     for (size_t k = 0; k < nz; k++)
         for (size_t j = 0; j < ny; j++, p += nx) {
             /* find first and last set voxel of the row */
-            size_t a = first_set(p, nx);
+            size_t a = find_set(p, nx, false);
             if (a == nx) continue;
-            size_t b = nx - 1;
-            while (!p[b]) b--;
+            size_t b = find_set(p, nx, true);
             any = true;
             if (a < lo[0]) lo[0] = a;
             if (b > hi[0]) hi[0] = b;
@@ -109,7 +122,7 @@ qib_status qib_mask_crop(const qib_mask *m, const qib_box *box, qib_mask **out,
 
 /* Label of voxel i: the value rounded half away from zero (IBSI asks that
  * masks stored as floats be rounded to the nearest integer). */
-static inline bool label_of(const qib_volume *v, size_t i, int64_t *out) {
+bool qib__label_of(const qib_volume *v, size_t i, int64_t *out) {
     double x = qib_volume_value(v, i);
     if (!isfinite(x) || fabs(x) > 9.0e18) return false;
     *out = (int64_t)llround(x);
@@ -130,7 +143,7 @@ size_t qib_volume_labels(const qib_volume *labels, int64_t *out, size_t cap) {
     bool have_last = false;
     for (size_t i = 0; i < n; i++) {
         int64_t l;
-        if (!label_of(labels, i, &l) || l == 0) continue;
+        if (!qib__label_of(labels, i, &l) || l == 0) continue;
         if (have_last && l == last) continue;
         last = l;
         have_last = true;
@@ -156,68 +169,27 @@ size_t qib_volume_labels(const qib_volume *labels, int64_t *out, size_t cap) {
     return count;
 }
 
-/* Integer label volumes: compare the stored values directly (the common
- * case; the generic path rounds every voxel through a double). */
-#define SELECT_TYPED(T)                                                        \
-    do {                                                                       \
-        const T *v = (const T *)qib_volume_cdata(labels);                      \
-        if (label == 0) {                                                      \
-            for (size_t i = 0; i < m->n; i++) {                                \
-                uint8_t in = v[i] != 0;                                        \
-                m->data[i] = in;                                               \
-                count += in;                                                   \
-            }                                                                  \
-        } else {                                                               \
-            T want = (T)label;                                                 \
-            if ((int64_t)want != label) break; /* not representable: none */   \
-            for (size_t i = 0; i < m->n; i++) {                                \
-                uint8_t in = v[i] == want;                                     \
-                m->data[i] = in;                                               \
-                count += in;                                                   \
-            }                                                                  \
-        }                                                                      \
-    } while (0)
+qib_status qib__label_missing(const qib_volume *labels, int64_t label, qib_error *err) {
+    int64_t present[8];
+    size_t np = qib_volume_labels(labels, present, 8);
+    char list[160] = "";
+    size_t used = 0;
+    for (size_t k = 0; k < np && k < 8; k++) {
+        int w = snprintf(list + used, sizeof list - used, "%s%lld", k ? ", " : "",
+                         (long long)present[k]);
+        if (w < 0 || (size_t)w >= sizeof list - used) break;
+        used += (size_t)w;
+    }
+    if (np > 8 && used + 5 < sizeof list) strcat(list, ", ...");
+    if (label == 0)
+        return qib__fail(err, QIB_ERR_EMPTY_ROI, NULL, -1, "label",
+                         "the mask has no non-zero voxel");
+    return qib__fail(err, QIB_ERR_EMPTY_ROI, NULL, -1, "label",
+                     "label %lld has no voxel; labels present: %s", (long long)label,
+                     np ? list : "none (the mask is all zero)");
+}
 
 qib_status qib_mask_from_labels(const qib_volume *labels, int64_t label, qib_mask **out,
                                 qib_error *err) {
-    qib_mask *m = NULL;
-    QIB_FORWARD(qib_mask_create(qib_volume_grid(labels), &m, err));
-    size_t count = 0;
-    switch (qib_volume_dtype(labels)) {
-    case QIB_DT_U8: SELECT_TYPED(uint8_t); break;
-    case QIB_DT_I8: SELECT_TYPED(int8_t); break;
-    case QIB_DT_U16: SELECT_TYPED(uint16_t); break;
-    case QIB_DT_I16: SELECT_TYPED(int16_t); break;
-    case QIB_DT_U32: SELECT_TYPED(uint32_t); break;
-    case QIB_DT_I32: SELECT_TYPED(int32_t); break;
-    default:
-        for (size_t i = 0; i < m->n; i++) {
-            int64_t l;
-            bool in = label_of(labels, i, &l) && (label == 0 ? l != 0 : l == label);
-            m->data[i] = in;
-            count += in;
-        }
-    }
-    if (count == 0) {
-        int64_t present[8];
-        size_t np = qib_volume_labels(labels, present, 8);
-        char list[160] = "";
-        size_t used = 0;
-        for (size_t k = 0; k < np && k < 8; k++) {
-            int w = snprintf(list + used, sizeof list - used, "%s%lld", k ? ", " : "",
-                             (long long)present[k]);
-            if (w < 0 || (size_t)w >= sizeof list - used) break;
-            used += (size_t)w;
-        }
-        if (np > 8 && used + 5 < sizeof list) strcat(list, ", ...");
-        qib_mask_free(m);
-        if (label == 0)
-            return qib__fail(err, QIB_ERR_EMPTY_ROI, NULL, -1, "label",
-                             "the mask has no non-zero voxel");
-        return qib__fail(err, QIB_ERR_EMPTY_ROI, NULL, -1, "label",
-                         "label %lld has no voxel; labels present: %s", (long long)label,
-                         np ? list : "none (the mask is all zero)");
-    }
-    *out = m;
-    return QIB_OK;
+    return qib__select_label(labels, label, out, NULL, err);
 }

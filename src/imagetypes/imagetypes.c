@@ -402,43 +402,6 @@ qib_status qib__imgt_number_list(const qib__imgt_ctx *c, const char *key, double
 /* ---- the entry point ---- */
 
 /* Whether any byte of p[0..n) is set (a branch-free OR the compiler vectorises). */
-static bool row_any(const uint8_t *p, size_t n) {
-    uint8_t acc = 0;
-    for (size_t i = 0; i < n; i++) acc |= p[i];
-    return acc != 0;
-}
-
-/* The mask's bounding box, as qib_mask_bbox, but skipping empty rows word-fast: the
- * bounding box of a small region in a large image costs a pass over the mask, which
- * qib_mask_bbox does byte by byte. Returns false for an empty mask. */
-static bool fast_bbox(const qib_mask *m, qib_box *box) {
-    const qib_grid *g = qib_mask_grid(m);
-    size_t nx = g->dim[0], ny = g->dim[1], nz = g->dim[2];
-    size_t lo[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX}, hi[3] = {0, 0, 0};
-    const uint8_t *p = qib_mask_cdata(m);
-    bool any = false;
-    for (size_t k = 0; k < nz; k++)
-        for (size_t j = 0; j < ny; j++, p += nx) {
-            if (!row_any(p, nx)) continue;
-            size_t a = 0, b = nx - 1;
-            while (!p[a]) a++;
-            while (!p[b]) b--;
-            any = true;
-            if (a < lo[0]) lo[0] = a;
-            if (b > hi[0]) hi[0] = b;
-            if (j < lo[1]) lo[1] = j;
-            if (j > hi[1]) hi[1] = j;
-            if (k < lo[2]) lo[2] = k;
-            if (k > hi[2]) hi[2] = k;
-        }
-    if (!any) return false;
-    for (int c = 0; c < 3; c++) {
-        box->lo[c] = lo[c];
-        box->size[c] = hi[c] - lo[c] + 1;
-    }
-    return true;
-}
-
 static const type_entry *find_type(const char *name) {
     for (size_t i = 0; i < N_TYPES; i++)
         if (strcmp(TYPES[i].info.name, name) == 0) return &TYPES[i];
@@ -473,7 +436,7 @@ qib_status qib_image_type_expand(const qib_volume *image, const qib_mask *mask,
                         "mask", "mask dimensions %zux%zux%zu differ from image %zux%zux%zu",
                         mg->dim[0], mg->dim[1], mg->dim[2], c.grid->dim[0], c.grid->dim[1],
                         c.grid->dim[2]);
-        QIB_FAIL_IF(!fast_bbox(mask, &c.box), err, QIB_ERR_EMPTY_ROI, NULL, -1, "mask",
+        QIB_FAIL_IF(!qib_mask_bbox(mask, &c.box), err, QIB_ERR_EMPTY_ROI, NULL, -1, "mask",
                     "the mask has no voxel inside");
     } else {
         for (int a = 0; a < 3; a++) {

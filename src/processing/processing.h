@@ -78,19 +78,6 @@ qib_status qib__process(const qib_volume *image, const qib_mask *mask, const qib
                         qib_error *err);
 void qib__processed_free(qib_processed *p);
 
-/* ---- select.c ---- */
-/* The mask of `label` in frame 0 of `labels` (0: every non-zero voxel; values
- * rounded half away from zero), exactly as qib_mask_from_labels selects it,
- * and its bounding box (the region is never empty: without a voxel it fails
- * with qib_mask_from_labels's QIB_ERR_EMPTY_ROI message). The label volume is
- * read once in its own type and the mask written only inside the box, so a
- * small region of a large image costs one read of the label volume. */
-qib_status qib__select_label(const qib_volume *labels, int64_t label, qib_mask **out,
-                             qib_box *box, qib_error *err);
-/* qib_mask_bbox (same result) reading whole 8-byte words, so the empty rows
- * of a large mask cost little. box may be NULL in qib__select_label. */
-int qib__mask_bbox(const qib_mask *m, qib_box *box);
-
 /* ---- interpolate.c ----
  * IBSI grid (manual, "Interpolation", grid alignment "align grid centres"):
  * along each axis with n_a input voxels of spacing s_a and new spacing s_b,

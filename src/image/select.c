@@ -2,20 +2,20 @@
 /* select.c: the region of one label, and its bounding box, from a label
  * volume, touching no more memory than needed.
  *
- * qib_mask_from_labels followed by qib_mask_bbox converts every voxel of the
- * label volume to double, rounds it and writes a whole-image mask; on a
- * 512 x 512 x 200 CT that is most of what an extraction costs outside the
- * features. Here the label volume is read once in its own type (rows are
+ * Converting every voxel of the label volume to double, rounding it and
+ * writing a whole-image mask is, on a 512 x 512 x 200 CT, most of what an
+ * extraction costs outside the features. Here the label volume is read once
+ * in its own type (rows are
  * tested with a branch-free loop the compiler vectorises), and the mask is
  * written only inside the bounding box: outside it the mask is the zero
  * memory calloc returns, which for a large volume the kernel maps lazily and
- * which is therefore never touched. The selected voxels are exactly those of
- * qib_mask_from_labels (same rounding rule, same error when there are none). */
+ * which is therefore never touched. qib_mask_from_labels (mask.c) is this
+ * selection without the box. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "processing.h"
+#include "../common/qib_internal.h"
 
 /* Row scanners. For an integer type T no wider than 32 bits, a label value
  * is its own rounded value, so "rounded value == label" is "value == label"
@@ -45,12 +45,11 @@ ROW_FUNCS(u32, uint32_t)
 ROW_FUNCS(i32, int32_t)
 #undef ROW_FUNCS
 
-/* Any other type (64-bit integers, floats): the value as a double, rounded
- * half away from zero, as qib_mask_from_labels's label_of does. */
+/* Any other type (64-bit integers, floats): the value as a label, as
+ * qib_volume_labels reads it (qib__label_of). */
 static inline bool generic_in(const qib_volume *v, size_t i, int64_t label) {
-    double x = qib_volume_value(v, i);
-    if (!isfinite(x) || fabs(x) > 9.0e18) return false;
-    int64_t l = (int64_t)round(x);
+    int64_t l;
+    if (!qib__label_of(v, i, &l)) return false;
     return label == 0 ? l != 0 : l == label;
 }
 
@@ -159,17 +158,7 @@ qib_status qib__select_label(const qib_volume *labels, int64_t label, qib_mask *
             if (k > hi[2]) hi[2] = k;
         }
     free(row);
-    if (!found) {
-        /* no voxel: qib_mask_from_labels writes the message (labels present) */
-        qib_mask *m = NULL;
-        qib_status st = qib_mask_from_labels(labels, label, &m, err);
-        qib_mask_free(m);
-        return st != QIB_OK ? st
-                            : qib__fail(err, QIB_ERR_NUMERIC, NULL, -1, "label",
-                                        "label %lld: the row scan found no voxel but the "
-                                        "label volume has some",
-                                        (long long)label);
-    }
+    if (!found) return qib__label_missing(labels, label, err);
 
     /* pass 2: the mask inside the box; the rest stays calloc's zeros */
     qib_mask *m = NULL;
@@ -188,56 +177,4 @@ qib_status qib__select_label(const qib_volume *labels, int64_t label, qib_mask *
         }
     *out = m;
     return QIB_OK;
-}
-
-/* Index of the first (or, with last, the last) non-zero byte of p[0..n-1],
- * n when there is none. Whole 8-byte words are tested at a time. */
-static size_t find_set(const uint8_t *p, size_t n, bool last) {
-    if (!last) {
-        size_t i = 0;
-        for (; i + 8 <= n; i += 8) {
-            uint64_t w;
-            memcpy(&w, p + i, 8);
-            if (w) break;
-        }
-        for (; i < n; i++)
-            if (p[i]) return i;
-        return n;
-    }
-    size_t i = n;
-    for (; i >= 8; i -= 8) {
-        uint64_t w;
-        memcpy(&w, p + i - 8, 8);
-        if (w) break;
-    }
-    while (i > 0)
-        if (p[--i]) return i;
-    return n;
-}
-
-int qib__mask_bbox(const qib_mask *m, qib_box *box) {
-    const qib_grid *g = qib_mask_grid(m);
-    size_t lo[3] = {SIZE_MAX, SIZE_MAX, SIZE_MAX}, hi[3] = {0, 0, 0};
-    size_t nx = g->dim[0], ny = g->dim[1], nz = g->dim[2];
-    const uint8_t *p = qib_mask_cdata(m);
-    bool any = false;
-    for (size_t k = 0; k < nz; k++)
-        for (size_t j = 0; j < ny; j++, p += nx) {
-            size_t a = find_set(p, nx, false);
-            if (a == nx) continue;
-            size_t b = find_set(p, nx, true);
-            any = true;
-            if (a < lo[0]) lo[0] = a;
-            if (b > hi[0]) hi[0] = b;
-            if (j < lo[1]) lo[1] = j;
-            if (j > hi[1]) hi[1] = j;
-            if (k < lo[2]) lo[2] = k;
-            if (k > hi[2]) hi[2] = k;
-        }
-    if (!any) return 0;
-    for (int c = 0; c < 3; c++) {
-        box->lo[c] = lo[c];
-        box->size[c] = hi[c] - lo[c] + 1;
-    }
-    return 1;
 }
