@@ -28,41 +28,6 @@
 static const char *text_of(const yaml_node_t *n) { return (const char *)n->data.scalar.value; }
 static size_t line_of(const yaml_node_t *n) { return n->start_mark.line + 1; }
 
-/* A scalar, or a flow list of scalars as "a,b,c" (brackets = true: "[a, b]"). */
-static qib_status value_text(yaml_document_t *doc, const yaml_node_t *v, const char *key,
-                             bool brackets, char *buf, size_t cap, qib_error *err) {
-    buf[0] = 0;
-    if (v->type == YAML_SCALAR_NODE) {
-        QIB_FAIL_IF(v->data.scalar.length >= cap, err, QIB_ERR_ARG, NULL, -1, key,
-                    "line %zu: value is too long", line_of(v));
-        memcpy(buf, v->data.scalar.value, v->data.scalar.length);
-        buf[v->data.scalar.length] = 0;
-        return QIB_OK;
-    }
-    QIB_FAIL_IF(v->type != YAML_SEQUENCE_NODE, err, QIB_ERR_FORMAT, NULL, -1, key,
-                "line %zu: the value must be a scalar or a list of scalars", line_of(v));
-    size_t used = 0;
-    if (brackets) buf[used++] = '[';
-    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
-         it++) {
-        yaml_node_t *e = yaml_document_get_node(doc, *it);
-        QIB_FAIL_IF(!e || e->type != YAML_SCALAR_NODE, err, QIB_ERR_FORMAT, NULL, -1, key,
-                    "line %zu: list items must be scalars", line_of(v));
-        size_t need = e->data.scalar.length + 3;
-        QIB_FAIL_IF(used + need >= cap, err, QIB_ERR_ARG, NULL, -1, key,
-                    "line %zu: value is too long", line_of(v));
-        if (it != v->data.sequence.items.start) {
-            buf[used++] = ',';
-            if (brackets) buf[used++] = ' ';
-        }
-        memcpy(buf + used, e->data.scalar.value, e->data.scalar.length);
-        used += e->data.scalar.length;
-    }
-    if (brackets) buf[used++] = ']';
-    buf[used] = 0;
-    return QIB_OK;
-}
-
 static bool is_null(const yaml_node_t *v) {
     if (v->type != YAML_SCALAR_NODE) return false;
     const char *t = text_of(v);
@@ -80,17 +45,7 @@ static const char *bool_text(const char *t) {
 static qib_status set_at(qib_settings *s, const char *name, const char *value, size_t line,
                          qib_error *err) {
     qib_status st = qib_settings_set(s, name, value, err);
-    if (st && err) { /* "line N: " in front; the reason's tail is cut if need be */
-        char prefix[32];
-        int w = snprintf(prefix, sizeof prefix, "line %zu: ", line);
-        size_t plen = w > 0 ? (size_t)w : 0, cap = sizeof err->reason;
-        if (plen < cap) {
-            memmove(err->reason + plen, err->reason, cap - plen);
-            memcpy(err->reason, prefix, plen);
-            err->reason[cap - 1] = 0;
-        }
-    }
-    return st;
+    return st ? qib__yaml_at_line(err, st, line) : QIB_OK;
 }
 
 /* Filter parameters that PyRadiomics takes from `setting`, and the image
@@ -122,12 +77,12 @@ static qib_status setting_pair(qib_settings *s, yaml_document_t *doc, const yaml
     const char *key = text_of(k);
     size_t line = line_of(k);
     char val[TEXT_MAX];
-    QIB_FORWARD(value_text(doc, v, key, false, val, sizeof val, err));
+    QIB_FORWARD(qib__yaml_value_text(doc, v, key, false, val, sizeof val, err));
     bool null = is_null(v);
     for (size_t f = 0; f < N_FILTER_KEYS; f++)
         if (!strcmp(key, filter_keys[f].key)) {
             if (null) return QIB_OK;
-            return value_text(doc, v, key, true, tr->filter_values[f], TEXT_MAX, err);
+            return qib__yaml_value_text(doc, v, key, true, tr->filter_values[f], TEXT_MAX, err);
         }
     if (!strcmp(key, "binWidth")) {
         QIB_FORWARD(set_at(s, "discretisation", "fbs", line, err));
@@ -232,7 +187,7 @@ static qib_status image_types(yaml_document_t *doc, const yaml_node_t *map,
                             NULL, -1, type, "line %zu: parameter names must be scalars",
                             line_of(v));
                 char val[TEXT_MAX];
-                QIB_FORWARD(value_text(doc, qv, text_of(qk), true, val, sizeof val, err));
+                QIB_FORWARD(qib__yaml_value_text(doc, qv, text_of(qk), true, val, sizeof val, err));
                 for (size_t f = 0; f < N_FILTER_KEYS; f++)
                     if (!strcmp(text_of(qk), filter_keys[f].key)) used[f] = 1;
                 append(out, cap, first ? ":%s" : ",%s", text_of(qk), "");

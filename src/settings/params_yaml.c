@@ -22,7 +22,7 @@
 #define MAX_VALUE_TEXT 1024
 
 /* Adds "line N: " in front of err->reason. */
-static qib_status at_line(qib_error *err, qib_status st, size_t line) {
+qib_status qib__yaml_at_line(qib_error *err, qib_status st, size_t line) {
     if (err) { /* the reason's tail is cut if it no longer fits */
         char prefix[32];
         int w = snprintf(prefix, sizeof prefix, "line %zu: ", line);
@@ -40,9 +40,10 @@ static const char *scalar_text(const yaml_node_t *n) {
     return (const char *)n->data.scalar.value;
 }
 
-/* The value of a pair as text: a scalar, or scalars joined with commas. */
-static qib_status value_text(yaml_document_t *doc, const yaml_node_t *v, const char *key,
-                             char *buf, size_t cap, qib_error *err) {
+/* The value of a node as text: a scalar, or scalars joined with "," (or
+ * written "[a, b]" with brackets, as PyRadiomics' lists are). */
+qib_status qib__yaml_value_text(yaml_document_t *doc, const yaml_node_t *v, const char *key,
+                                bool brackets, char *buf, size_t cap, qib_error *err) {
     size_t line = v->start_mark.line + 1;
     if (v->type == YAML_SCALAR_NODE) {
         QIB_FAIL_IF(v->data.scalar.length >= cap, err, QIB_ERR_ARG, NULL, -1, key,
@@ -54,21 +55,27 @@ static qib_status value_text(yaml_document_t *doc, const yaml_node_t *v, const c
     }
     QIB_FAIL_IF(v->type != YAML_SEQUENCE_NODE, err, QIB_ERR_FORMAT, NULL, -1, key,
                 "line %zu: the value must be a scalar or a list of scalars", line);
-    size_t used = 0;
-    buf[0] = 0;
+    const char *open = brackets ? "[" : "", *sep = brackets ? ", " : ",",
+               *close = brackets ? "]" : "";
+    size_t used = strlen(open);
+    QIB_FAIL_IF(used + strlen(close) >= cap, err, QIB_ERR_ARG, NULL, -1, key,
+                "line %zu: value is too long (at most %zu bytes)", line, cap - 1);
+    memcpy(buf, open, used + 1);
     for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
          it++) {
         yaml_node_t *e = yaml_document_get_node(doc, *it);
         QIB_FAIL_IF(!e || e->type != YAML_SCALAR_NODE, err, QIB_ERR_FORMAT, NULL, -1, key,
                     "line %zu: list items must be scalars", line);
-        size_t need = e->data.scalar.length + (used ? 1 : 0);
+        const char *pre = it == v->data.sequence.items.start ? "" : sep;
+        size_t need = strlen(pre) + e->data.scalar.length + strlen(close);
         QIB_FAIL_IF(used + need >= cap, err, QIB_ERR_ARG, NULL, -1, key,
                     "line %zu: value is too long (at most %zu bytes)", line, cap - 1);
-        if (used) buf[used++] = ',';
+        memcpy(buf + used, pre, strlen(pre));
+        used += strlen(pre);
         memcpy(buf + used, e->data.scalar.value, e->data.scalar.length);
         used += e->data.scalar.length;
-        buf[used] = 0;
     }
+    memcpy(buf + used, close, strlen(close) + 1);
     return QIB_OK;
 }
 
@@ -89,9 +96,9 @@ static qib_status set_pair(qib_settings *s, yaml_document_t *doc, const yaml_nod
     QIB_FAIL_IF(!qib_setting_find(key), err, QIB_ERR_ARG, NULL, -1, key,
                 "line %zu: no such setting (see `qib settings` for the list)", line);
     char text[MAX_VALUE_TEXT];
-    QIB_FORWARD(value_text(doc, v, key, text, sizeof text, err));
+    QIB_FORWARD(qib__yaml_value_text(doc, v, key, false, text, sizeof text, err));
     qib_status st = qib_settings_set(s, key, text, err);
-    return st ? at_line(err, st, line) : QIB_OK;
+    return st ? qib__yaml_at_line(err, st, line) : QIB_OK;
 }
 
 static qib_status load_document(qib_settings *s, yaml_document_t *doc, qib_error *err) {
