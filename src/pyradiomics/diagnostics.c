@@ -81,6 +81,11 @@ static void py_tuple3(const double v[3], char *out, size_t n) {
     snprintf(out, n, "(%s, %s, %s)", a[0], a[1], a[2]);
 }
 
+/* A 20-byte SHA-1 digest as 40 lower-case hex digits. */
+static void hex20(const unsigned char md[20], char hex[41]) {
+    for (unsigned i = 0; i < 20; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);
+}
+
 /* SHA-1 hex of a buffer (PyRadiomics: hashlib.sha1(array).hexdigest()). */
 static qib_status sha1_hex(const void *buf, size_t len, char hex[41], qib_error *err) {
     unsigned char md[EVP_MAX_MD_SIZE];
@@ -88,7 +93,7 @@ static qib_status sha1_hex(const void *buf, size_t len, char hex[41], qib_error 
     if (EVP_Digest(buf, len, md, &md_len, EVP_sha1(), NULL) != 1 || md_len != 20)
         return qib__fail(err, QIB_ERR_UNSUPPORTED, NULL, -1, "diagnostics",
                          "SHA-1 is not available from OpenSSL");
-    for (unsigned i = 0; i < 20; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    hex20(md, hex);
     return QIB_OK;
 }
 
@@ -111,7 +116,7 @@ static qib_status label_sha1(const qib_volume *labels, size_t n, char hex[41], q
     if (!ok)
         return qib__fail(err, QIB_ERR_UNSUPPORTED, NULL, -1, "diagnostics",
                          "SHA-1 is not available from OpenSSL");
-    for (unsigned i = 0; i < 20; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    hex20(md, hex);
     return QIB_OK;
 }
 
